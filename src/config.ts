@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DelotonError } from './domain/errors.js';
+import { isValidTimeZone } from './domain/feed-time.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const Env = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./.deloton'),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+      .optional(),
+    KAFKA_TOPIC: z.string().min(1).default('deloton'),
+    KAFKA_GROUP_ID: z.string().min(1).default('deloton-ingest'),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    KAFKA_SSL: bool.optional(),
+    FEED_TIMEZONE: z
+      .string()
+      .default('UTC')
+      .refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/London'),
+    PORT: int(0, 65_535).default(3000),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(5_000),
+    INGEST_BATCH_WAIT_MS: int(1, 60_000).default(100),
+  })
+  .superRefine((e, ctx) => {
+    if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.KAFKA_SASL_USERNAME ? 'KAFKA_SASL_PASSWORD' : 'KAFKA_SASL_USERNAME'],
+        message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together',
+      });
+  });
+
+/** The platform's settings, validated once at start. */
+export interface Config {
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly topic: string;
+    readonly groupId: string;
+    readonly sasl: { readonly username: string; readonly password: string } | null;
+    readonly ssl: boolean;
+  };
+  readonly feedTimeZone: string;
+  readonly port: number;
+  readonly logLevel: string;
+  readonly ingest: { readonly batchMessages: number; readonly batchWaitMs: number };
+}
+
+/** Reads `.env` (when present) under the real environment, which wins. */
+export function readEnv(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Validates the environment into a frozen Config; every bad variable is named in the error. */
+export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
+  // Empty values mean unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = Env.safeParse(present);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new DelotonError('config_invalid', `invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = r.data;
+  const sasl =
+    e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+      ? { username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
+      : null;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: resolve(e.DATA_DIR),
+    kafka: Object.freeze({
+      brokers: e.KAFKA_BROKERS ? e.KAFKA_BROKERS.split(',') : [],
+      topic: e.KAFKA_TOPIC,
+      groupId: e.KAFKA_GROUP_ID,
+      sasl,
+      // Production's SASL/PLAIN is only safe over TLS, so SASL implies SSL unless told otherwise.
+      ssl: e.KAFKA_SSL ?? sasl !== null,
+    }),
+    feedTimeZone: e.FEED_TIMEZONE,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    ingest: Object.freeze({ batchMessages: e.INGEST_BATCH_MESSAGES, batchWaitMs: e.INGEST_BATCH_WAIT_MS }),
+  });
+}

@@ -1,0 +1,166 @@
+import { wallClockToEpochMs } from './feed-time.js';
+
+/** One line of the bike feed, decoded. Timestamps are epoch milliseconds. */
+export type FeedEvent =
+  | { readonly kind: 'marker'; readonly text: string }
+  | { readonly kind: 'user-lookup'; readonly atMs: number; readonly host: string }
+  | { readonly kind: 'system'; readonly atMs: number; readonly host: string; readonly data: unknown }
+  | {
+      readonly kind: 'ride';
+      readonly atMs: number;
+      readonly host: string;
+      readonly elapsedS: number;
+      readonly resistance: number;
+    }
+  | {
+      readonly kind: 'telemetry';
+      readonly atMs: number;
+      readonly host: string;
+      readonly heartRate: number;
+      readonly rpm: number;
+      readonly powerW: number;
+    };
+
+/** Parsing is total: every input is either an event or a reason it is not one. */
+export type ParseResult =
+  | { readonly kind: 'ok'; readonly event: FeedEvent }
+  | { readonly kind: 'reject'; readonly reason: string };
+
+/** A message value unwrapped from its `{"log": ...}` envelope (the key may travel in it too). */
+export type Unwrapped =
+  | { readonly kind: 'ok'; readonly line: string; readonly key: string | null }
+  | { readonly kind: 'reject'; readonly reason: string };
+
+// Physical bounds: beyond these a value is a corrupt line, not an athlete.
+const LIMITS = {
+  elapsedS: 86_400,
+  resistance: 500,
+  heartRate: 250,
+  rpm: 300,
+  powerW: 5_000,
+} as const;
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
+const NUM = '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
+const RIDE = new RegExp(`^\\[INFO\\]: Ride - duration = ${NUM}; resistance = ${NUM}$`);
+const TELEMETRY = new RegExp(`^\\[INFO\\]: Telemetry - hrt = ${NUM}; rpm = ${NUM}; power = ${NUM}$`);
+const SYSTEM_PREFIX = '[SYSTEM] data = ';
+const MARKER_PREFIX = '--------- ';
+
+function reject(reason: string): { kind: 'reject'; reason: string } {
+  return { kind: 'reject', reason };
+}
+
+/** Takes the feed line out of a message value: the JSON envelope or a bare line. */
+export function unwrapMessage(value: string): Unwrapped {
+  if (value.charCodeAt(0) !== 123 /* { */) return { kind: 'ok', line: stripEol(value), key: null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    return reject(`envelope is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return reject('envelope is not a JSON object');
+  const env = parsed as Record<string, unknown>;
+  if (typeof env.log !== 'string') return reject('envelope has no string "log" field');
+  const key = typeof env.key === 'string' && env.key.length > 0 ? env.key : null;
+  return { kind: 'ok', line: stripEol(env.log), key };
+}
+
+function stripEol(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 10 || s.charCodeAt(end - 1) === 13)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** Parses one feed line; `zone` is the IANA zone the bikes' clocks are in. */
+export function parseLine(line: string, zone: string): ParseResult {
+  if (line.startsWith(MARKER_PREFIX)) {
+    const text = line.slice(MARKER_PREFIX.length).trim();
+    if (text.startsWith('beginning of')) return { kind: 'ok', event: { kind: 'marker', text } };
+    return reject(`unknown marker line "${truncate(line)}"`);
+  }
+  const ts = TIMESTAMP.exec(line);
+  if (!ts) return reject('line has no "YYYY-MM-DD HH:MM:SS[.ffffff]" timestamp and is no marker');
+  const atMs = timestampMs(ts, zone);
+  if (atMs === null) return reject(`impossible timestamp "${ts[0].trim()}"`);
+  const rest = line.slice(ts[0].length);
+  const sep = rest.indexOf(': ');
+  if (sep <= 0) return reject('line has no "<host>: " tag after the timestamp');
+  const host = rest.slice(0, sep);
+  const body = rest.slice(sep + 2);
+  if (body.startsWith('[INFO]: Telemetry')) return telemetry(body, atMs, host);
+  if (body.startsWith('[INFO]: Ride')) return ride(body, atMs, host);
+  if (body.startsWith(SYSTEM_PREFIX)) return system(body, atMs, host);
+  if (body.startsWith('Getting user data'))
+    return { kind: 'ok', event: { kind: 'user-lookup', atMs, host } };
+  return reject(`unknown line kind "${truncate(body)}"`);
+}
+
+function telemetry(body: string, atMs: number, host: string): ParseResult {
+  const m = TELEMETRY.exec(body);
+  if (!m) return reject(`malformed Telemetry line "${truncate(body)}"`);
+  const heartRate = Number(m[1]);
+  const rpm = Number(m[2]);
+  const powerW = Number(m[3]);
+  const bad =
+    checkInt('hrt', heartRate, LIMITS.heartRate) ??
+    checkInt('rpm', rpm, LIMITS.rpm) ??
+    checkRange('power', powerW, LIMITS.powerW);
+  if (bad) return reject(bad);
+  return { kind: 'ok', event: { kind: 'telemetry', atMs, host, heartRate, rpm, powerW } };
+}
+
+function ride(body: string, atMs: number, host: string): ParseResult {
+  const m = RIDE.exec(body);
+  if (!m) return reject(`malformed Ride line "${truncate(body)}"`);
+  const elapsedS = Number(m[1]);
+  const resistance = Number(m[2]);
+  const bad =
+    checkInt('duration', elapsedS, LIMITS.elapsedS) ??
+    checkInt('resistance', resistance, LIMITS.resistance);
+  if (bad) return reject(bad);
+  return { kind: 'ok', event: { kind: 'ride', atMs, host, elapsedS, resistance } };
+}
+
+function system(body: string, atMs: number, host: string): ParseResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(body.slice(SYSTEM_PREFIX.length));
+  } catch (e) {
+    return reject(`[SYSTEM] data is not valid JSON: ${(e as Error).message}`);
+  }
+  return { kind: 'ok', event: { kind: 'system', atMs, host, data } };
+}
+
+function checkInt(name: string, v: number, max: number): string | undefined {
+  if (!Number.isInteger(v)) return `${name} ${v} is not a whole number`;
+  return checkRange(name, v, max);
+}
+
+function checkRange(name: string, v: number, max: number): string | undefined {
+  if (!Number.isFinite(v) || v < 0 || v > max) return `${name} ${v} is outside 0..${max}`;
+  return undefined;
+}
+
+function timestampMs(m: RegExpExecArray, zone: string): number | null {
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Date.UTC rolls 31 February over into March; a real clock never prints that.
+  if (new Date(wall).getUTCDate() !== d) return null;
+  const frac = m[7] ? Math.floor(Number(m[7].padEnd(6, '0')) / 1000) : 0;
+  return wallClockToEpochMs(wall + frac, zone);
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/** A cleaned rider, ready for the `riders` table. Dates are `YYYY-MM-DD` (UTC). */
+export interface Rider {
+  readonly riderId: number;
+  readonly title: string | null;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly gender: Gender;
+  readonly birthDate: string | null;
+  readonly heightCm: number | null;
+  readonly weightKg: number | null;
+  readonly email: string | null;
+  readonly addressLine1: string;
+  readonly addressLine2: string | null;
+  readonly city: string;
+  readonly postcode: string;
+  readonly accountCreated: string | null;
+  readonly originalSource: string | null;
+  readonly bikeSerial: string | null;
+}
+
+export type Gender = 'male' | 'female' | 'other' | 'unknown';
+
+export type CleanRiderResult =
+  | { readonly kind: 'ok'; readonly rider: Rider }
+  | { readonly kind: 'reject'; readonly reason: string };
+
+const TITLES: Readonly<Record<string, string>> = {
+  mr: 'Mr',
+  mrs: 'Mrs',
+  miss: 'Miss',
+  ms: 'Ms',
+  dr: 'Dr',
+};
+// Generated names sometimes carry a qualification; it is neither a first nor a last name.
+const SUFFIXES = new Set(['md', 'dds', 'phd', 'dvm', 'jr', 'jr.', 'sr', 'sr.', 'ii', 'iii', 'iv']);
+const DAY_MS = 86_400_000;
+// Epoch-ms dates: anything outside 1900..2100 is a corrupt record, not a person.
+const MIN_DATE_MS = Date.UTC(1900, 0, 1);
+const MAX_DATE_MS = Date.UTC(2100, 0, 1);
+
+const epochDate = z
+  .number()
+  .int()
+  .refine((v) => v >= MIN_DATE_MS && v < MAX_DATE_MS, 'must be epoch ms between 1900 and 2100');
+
+const RawRider = z.object({
+  user_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  name: z.string().trim().min(1).max(200),
+  gender: z.string().max(50).nullish(),
+  address: z.string().max(500),
+  date_of_birth: epochDate.nullish(),
+  email_address: z.string().max(320).nullish(),
+  height_cm: z.number().int().min(0).max(400).nullish(),
+  weight_kg: z.number().int().min(0).max(700).nullish(),
+  account_create_date: epochDate.nullish(),
+  bike_serial: z.string().max(100).nullish(),
+  original_source: z.string().max(100).nullish(),
+});
+
+/** Cleans the `[SYSTEM] data = {...}` record into a rider, or says what is wrong with it. */
+export function cleanRider(data: unknown): CleanRiderResult {
+  const parsed = RawRider.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'record';
+    return { kind: 'reject', reason: `rider ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const r = parsed.data;
+  const name = splitName(r.name);
+  if (!name) return { kind: 'reject', reason: `rider name "${r.name}" has no name after its title` };
+  const address = splitAddress(r.address);
+  if (!address)
+    return {
+      kind: 'reject',
+      reason: `rider address "${r.address}" needs 3 or 4 comma-separated parts (line 1, [line 2,] town, postcode)`,
+    };
+  return {
+    kind: 'ok',
+    rider: {
+      riderId: r.user_id,
+      ...name,
+      gender: cleanGender(r.gender),
+      birthDate: r.date_of_birth == null ? null : isoDate(r.date_of_birth),
+      heightCm: r.height_cm ?? null,
+      weightKg: r.weight_kg ?? null,
+      email: r.email_address?.trim() || null,
+      ...address,
+      accountCreated: r.account_create_date == null ? null : isoDate(r.account_create_date),
+      originalSource: r.original_source?.trim() || null,
+      bikeSerial: r.bike_serial?.trim() || null,
+    },
+  };
+}
+
+/** Splits "Dr. Jane Smith-Jones" into title, first name and last name. */
+export function splitName(
+  full: string,
+): { title: string | null; firstName: string; lastName: string } | null {
+  const words = full.trim().split(/\s+/);
+  const titleKey = words[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+  const title = TITLES[titleKey] ?? null;
+  if (title) words.shift();
+  while (words.length > 2 && SUFFIXES.has(words[words.length - 1]!.toLowerCase())) words.pop();
+  const firstName = words.shift();
+  if (!firstName) return null;
+  return { title, firstName, lastName: words.join(' ') };
+}
+
+/** Splits "line 1,[line 2,]town,postcode" into its parts. */
+export function splitAddress(address: string): {
+  addressLine1: string;
+  addressLine2: string | null;
+  city: string;
+  postcode: string;
+} | null {
+  const parts = address.split(',').map((p) => p.trim());
+  if (parts.length < 3 || parts.length > 4 || parts.some((p) => p.length === 0)) return null;
+  const [line1, ...rest] = parts as [string, ...string[]];
+  const postcode = rest.pop()!;
+  const city = rest.pop()!;
+  return { addressLine1: line1, addressLine2: rest[0] ?? null, city, postcode };
+}
+
+function cleanGender(g: string | null | undefined): Gender {
+  const v = g?.trim().toLowerCase();
+  if (v === 'male' || v === 'female') return v;
+  if (!v) return 'unknown';
+  return 'other';
+}
+
+/** Epoch ms → `YYYY-MM-DD` of the UTC day it falls in. */
+export function isoDate(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelotonError } from '../domain/errors.js';
+import type { PositionLoader, Source, SourceMessage } from './source.js';
+
+export interface FileSourceOptions {
+  readonly path: string;
+  /** End at the end of the file; otherwise keep following it as it grows (like `tail -f`). */
+  readonly untilIdle: boolean;
+  /** How often a followed file is checked for growth. */
+  readonly pollMs?: number;
+}
+
+const NL = 0x0a;
+const CHUNK_MESSAGES = 2_000;
+
+/** A file of one message per line (the `{"log": ...}` envelope or a bare line); positions are byte offsets. */
+export function createFileSource(opts: FileSourceOptions): Source {
+  const path = resolve(opts.path);
+  return {
+    name: `file:${path}`,
+    read: (load, signal) => readFile(path, opts, load, signal),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function* readFile(
+  path: string,
+  opts: FileSourceOptions,
+  load: PositionLoader,
+  signal: AbortSignal,
+): AsyncGenerator<SourceMessage[]> {
+  try {
+    await stat(path);
+  } catch (e) {
+    throw new DelotonError('source_unavailable', `cannot read feed file ${path}: ${(e as Error).message}`);
+  }
+  let pos = (await load([0])).get(0) ?? 0;
+  for (;;) {
+    let carry: Buffer | null = null;
+    let carryStart = pos;
+    const stream = createReadStream(path, { start: pos, highWaterMark: 1 << 20 });
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      if (signal.aborted) {
+        stream.destroy();
+        return;
+      }
+      const buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+      let lineStart = 0;
+      let out: SourceMessage[] = [];
+      for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, lineStart)) {
+        const offset = carryStart + lineStart;
+        const next = carryStart + nl + 1;
+        if (nl > lineStart) {
+          out.push({ partition: 0, offset, next, key: null, value: buf.toString('utf8', lineStart, nl) });
+          if (out.length >= CHUNK_MESSAGES) {
+            yield out;
+            out = [];
+          }
+        }
+        lineStart = nl + 1;
+      }
+      if (out.length) yield out;
+      carry = lineStart < buf.length ? buf.subarray(lineStart) : null;
+      carryStart += lineStart;
+    }
+    pos = carryStart;
+    if (opts.untilIdle) {
+      // A last line without its newline is complete once the file is done.
+      if (carry && carry.length > 0)
+        yield [{ partition: 0, offset: pos, next: pos + carry.length, key: null, value: carry.toString('utf8') }];
+      return;
+    }
+    try {
+      await sleep(opts.pollMs ?? 250, undefined, { signal });
+    } catch {
+      return;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import { parseLine, unwrapMessage } from '../domain/feed.js';
+import { RideTracker } from '../domain/ride-tracker.js';
+import type { Db } from '../store/db.js';
+import { isTransientDbError } from '../store/db.js';
+import type { IngestBatch } from '../store/ingest-batch.js';
+import { writeBatch } from '../store/ingest-writer.js';
+import { loadOpenRides } from '../store/open-rides.repository.js';
+import { loadPositions } from '../store/offsets.repository.js';
+import { BatchBuilder } from './batch-builder.js';
+import type { Source, SourceMessage } from './source.js';
+
+export interface PipelineOptions {
+  readonly db: Db;
+  readonly source: Source;
+  /** IANA zone of the bikes' clocks. */
+  readonly feedTimeZone: string;
+  /** A batch is written once it holds this many messages... */
+  readonly maxBatchMessages: number;
+  /** ...or once its first message has waited this long. */
+  readonly maxBatchWaitMs: number;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** Called after each committed batch (progress, metrics). */
+  readonly onCommit?: (batch: IngestBatch, stats: PipelineStats) => void;
+}
+
+/** Running totals of a pipeline, also its health. */
+export interface PipelineStats {
+  messages: number;
+  readings: number;
+  rejects: number;
+  batches: number;
+  replayedBatches: number;
+  /** Set while the database is failing; cleared by the next commit. */
+  lastError: string | null;
+  lastCommitAtMs: number | null;
+}
+
+const TIMEOUT = Symbol('timeout');
+
+/** Runs source → parse → track → batched transactional writes until the source ends or `signal` aborts. */
+export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
+  const stats: PipelineStats = {
+    messages: 0,
+    readings: 0,
+    rejects: 0,
+    batches: 0,
+    replayedBatches: 0,
+    lastError: null,
+    lastCommitAtMs: null,
+  };
+  const tracker = new RideTracker();
+  const open = await loadOpenRides(o.db);
+  tracker.restore(open);
+  if (open.length > 0) o.logger.info({ openRides: open.length }, 'continuing rides left open');
+  const builder = new BatchBuilder(o.source.name);
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const handle = (msg: SourceMessage): void => {
+    builder.begin(msg);
+    const un = unwrapMessage(msg.value);
+    if (un.kind === 'reject') return builder.reject(un.reason);
+    const parsed = parseLine(un.line, o.feedTimeZone);
+    if (parsed.kind === 'reject') return builder.reject(parsed.reason);
+    tracker.apply(msg.key ?? un.key, parsed.event, builder);
+  };
+
+  const flush = async (): Promise<void> => {
+    if (builder.count === 0) return;
+    const batch = builder.seal(tracker.openRides());
+    // One batch is written while the next is parsed; never more, so memory stays flat.
+    await inFlight;
+    inFlight = commitWithRetry(o, batch, stats);
+  };
+
+  const load = (partitions: readonly number[]) => loadPositions(o.db, o.source.name, partitions);
+  const it = o.source.read(load, o.signal)[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<readonly SourceMessage[]>> | null = null;
+  try {
+    for (;;) {
+      next ??= it.next();
+      const res = builder.count > 0 ? await raceTimeout(next, remaining(builder, o)) : await next;
+      if (res === TIMEOUT) {
+        await flush();
+        continue;
+      }
+      next = null;
+      if (res.done) break;
+      for (const msg of res.value) {
+        handle(msg);
+        if (builder.count >= o.maxBatchMessages) await flush();
+      }
+      if (builder.count > 0 && remaining(builder, o) === 0) await flush();
+    }
+    await flush();
+    await inFlight;
+  } finally {
+    await it.return?.();
+  }
+  return stats;
+}
+
+function remaining(b: BatchBuilder, o: PipelineOptions): number {
+  return Math.max(0, b.firstAtMs + o.maxBatchWaitMs - Date.now());
+}
+
+async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMEOUT), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Writes a batch in one transaction, retrying with backoff while the database is unavailable. */
+async function commitWithRetry(o: PipelineOptions, batch: IngestBatch, stats: PipelineStats): Promise<void> {
+  let delay = 100;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await o.db.transaction((tx) => writeBatch(tx, batch));
+      stats.messages += batch.messageCount;
+      stats.readings += res.readings;
+      stats.rejects += res.rejects;
+      stats.batches++;
+      if (res.replayed) stats.replayedBatches++;
+      stats.lastCommitAtMs = Date.now();
+      if (stats.lastError) o.logger.info({ attempt }, 'database back; pipeline resumed');
+      stats.lastError = null;
+      o.onCommit?.(batch, stats);
+      await o.source.committed?.(batch.positions);
+      return;
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      stats.lastError = err.message;
+      // Bad input never gets here (it is rejected earlier); anything else is waited out, not dropped.
+      const level = isTransientDbError(e) ? 'warn' : 'error';
+      o.logger[level]({ err: err.message, code: err.code, attempt, retryInMs: delay }, 'batch write failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** One raw message from a source: the text of a feed line (or its `{"log": ...}` envelope) and where it sits. */
+export interface SourceMessage {
+  /** Partition (Kafka) or 0 for single-stream sources. */
+  readonly partition: number;
+  /** Position of this message within its partition (Kafka offset, file byte offset, simulator sequence). */
+  readonly offset: number;
+  /** Position to resume from once this message is stored (offset + 1 for Kafka, next line's byte for files). */
+  readonly next: number;
+  /** Message key (the bike serial), or null where the feed has none. */
+  readonly key: string | null;
+  /** Raw message value as text. */
+  readonly value: string;
+}
+
+/** Positions to resume from, per partition: the `next` of the last stored message. */
+export type Positions = ReadonlyMap<number, number>;
+
+/** Where a source asks for the stored positions of the partitions it is about to read. */
+export type PositionLoader = (partitions: readonly number[]) => Promise<Positions>;
+
+/** A stream of feed messages with positions; it resumes from positions the pipeline stored. */
+export interface Source {
+  /** Stable identity used as the `source` column of `source_offsets` and `rejected_messages`. */
+  readonly name: string;
+  /**
+   * Yields chunks of messages, in order within each partition, starting at the stored positions.
+   * The iterable ends when the source is exhausted or idle (with `untilIdle`) or when `signal` aborts.
+   */
+  read(loadPositions: PositionLoader, signal: AbortSignal): AsyncIterable<readonly SourceMessage[]>;
+  /** Told after positions were committed to the database, e.g. to mirror them as Kafka group offsets. */
+  committed?(positions: Positions): Promise<void>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}

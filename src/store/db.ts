@@ -1,0 +1,42 @@
+/** What a query may bind. Arrays bind as PostgreSQL arrays (for `unnest` bulk statements). */
+export type SqlParam = string | number | boolean | null | Date | readonly SqlParam[];
+
+/** Something that runs SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one statement and returns its rows. int8 comes back as number, date as `YYYY-MM-DD`. */
+  query<R extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+  ): Promise<R[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Bulk-loads rows given in COPY text format (see copy-text.ts) into `table (columns)`. */
+  copyText(table: string, columns: readonly string[], text: string): Promise<void>;
+}
+
+/** The database port: PostgreSQL over `pg` or embedded PGlite, one SQL dialect. */
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** A human description of where the data lives (no password). */
+  readonly location: string;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Connection-level failures worth waiting out, as opposed to bugs or bad SQL. */
+export function isTransientDbError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  // 08: connection exception, 53: insufficient resources, 57P: operator intervention (shutdown).
+  if (/^(08|53|57P)/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+    return true;
+  const msg = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+    msg,
+  );
+}

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DelotonError } from '../domain/errors.js';
+import type { Db } from './db.js';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+// Any constant shared by all processes: only one of them migrates at a time.
+const MIGRATION_LOCK = 4_242_001;
+
+/** A numbered SQL migration file. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** The migrations shipped with this build, in order. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({
+      version: Number(f.split('_')[0]),
+      name: f.replace(/\.sql$/, ''),
+      sql: readFileSync(join(dir, f), 'utf8'),
+    }));
+}
+
+/** Applies the migrations not yet applied; returns the names applied now. */
+export async function migrate(db: Db, migrations = loadMigrations()): Promise<string[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: string[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map(
+        (r) => r.version,
+      ),
+    );
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      try {
+        await tx.exec(m.sql);
+      } catch (e) {
+        throw new DelotonError('migration_failed', `migration ${m.name} failed: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.name);
+    }
+  });
+  return applied;
+}

@@ -1,0 +1,101 @@
+import type { OpenRide } from '../domain/ride-tracker.js';
+import type { SummaryState } from '../domain/ride-summary.js';
+import type { Queryable } from './db.js';
+
+interface OpenRideRow {
+  ride_id: number;
+  bike_key: string;
+  bike_serial: string;
+  rider_id: number;
+  started_at: Date;
+  last_elapsed: number | null;
+  last_at: Date | null;
+  last_resistance: number | null;
+  last_is_half: boolean | null;
+  n: number;
+  max_el: number | null;
+  hr_sum: number;
+  hr_n: number;
+  hr_min: number | null;
+  hr_max: number | null;
+  rpm_sum: number;
+  rpm_n: number;
+  res_sum: number;
+  res_n: number;
+  pw_sum: number;
+  pw_n: number;
+  pw_max: number | null;
+  max_at: Date | null;
+}
+
+// The last reading, when it has no telemetry, is a Ride line stored at a batch boundary whose
+// Telemetry line may still come: it is restored as pending and left out of the totals.
+const OPEN_RIDES_SQL = `
+SELECT r.ride_id, r.bike_key, r.bike_serial, r.rider_id, r.started_at,
+       l.elapsed_s AS last_elapsed, l.recorded_at AS last_at, l.resistance AS last_resistance,
+       (l.heart_rate IS NULL AND l.rpm IS NULL AND l.power_w IS NULL) AS last_is_half,
+       a.*
+FROM rides r
+LEFT JOIN LATERAL (
+  SELECT * FROM readings x WHERE x.ride_id = r.ride_id ORDER BY x.elapsed_s DESC LIMIT 1
+) l ON true
+LEFT JOIN LATERAL (
+  SELECT count(*)::int AS n, max(elapsed_s) AS max_el,
+         coalesce(sum(heart_rate) FILTER (WHERE heart_rate > 0), 0)::float8 AS hr_sum,
+         (count(*) FILTER (WHERE heart_rate > 0))::int AS hr_n,
+         min(heart_rate) FILTER (WHERE heart_rate > 0) AS hr_min,
+         max(heart_rate) FILTER (WHERE heart_rate > 0) AS hr_max,
+         coalesce(sum(rpm), 0)::float8 AS rpm_sum, count(rpm)::int AS rpm_n,
+         coalesce(sum(resistance), 0)::float8 AS res_sum, count(resistance)::int AS res_n,
+         coalesce(sum(power_w), 0)::float8 AS pw_sum, count(power_w)::int AS pw_n,
+         max(power_w) AS pw_max, max(recorded_at) AS max_at
+  FROM readings y
+  WHERE y.ride_id = r.ride_id
+    AND NOT coalesce(y.elapsed_s = l.elapsed_s AND l.heart_rate IS NULL AND l.rpm IS NULL AND l.power_w IS NULL, false)
+) a ON true
+WHERE r.ended_at IS NULL AND ($1::text[] IS NULL OR r.bike_key = ANY($1::text[]))`;
+
+/** Rides left open in the database (by a previous run), ready for the tracker to continue. */
+export async function loadOpenRides(db: Queryable, bikeKeys?: readonly string[]): Promise<OpenRide[]> {
+  const rows = await db.query<OpenRideRow>(OPEN_RIDES_SQL, [bikeKeys ? [...bikeKeys] : null]);
+  return rows.map(toOpenRide);
+}
+
+function toOpenRide(row: OpenRideRow): OpenRide {
+  const summary: SummaryState = {
+    readingCount: row.n,
+    maxElapsedS: row.max_el ?? 0,
+    hrSum: row.hr_sum,
+    hrCount: row.hr_n,
+    hrMin: row.hr_min ?? Infinity,
+    hrMax: row.hr_max ?? -Infinity,
+    rpmSum: row.rpm_sum,
+    rpmCount: row.rpm_n,
+    resistanceSum: row.res_sum,
+    resistanceCount: row.res_n,
+    powerSum: row.pw_sum,
+    powerCount: row.pw_n,
+    powerMax: row.pw_max ?? -Infinity,
+  };
+  const startedAtMs = row.started_at.getTime();
+  const half = row.last_is_half === true && row.last_elapsed !== null && row.last_at !== null;
+  return {
+    bikeKey: row.bike_key,
+    bikeSerial: row.bike_serial,
+    startedAtMs,
+    riderId: row.rider_id,
+    rideId: row.ride_id,
+    summary,
+    lastElapsedS: row.max_el ?? 0,
+    lastAtMs: Math.max(startedAtMs, row.max_at?.getTime() ?? 0),
+    pending: half
+      ? {
+          elapsedS: row.last_elapsed!,
+          resistance: row.last_resistance ?? 0,
+          atMs: row.last_at!.getTime(),
+          persisted: true,
+        }
+      : null,
+    endedAtMs: null,
+  };
+}

@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db, Queryable, SqlParam } from './db.js';
+
+// int8 ids fit in a double for any realistic fleet; dates stay calendar dates, not local midnights.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    if (oid === 1082) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
+      const res = await client.query<R>({ text: sql, values: params as unknown[] | undefined, types });
+      return res.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+    async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+      if (!('release' in client)) throw new Error('copyText needs a transaction on PostgreSQL');
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+      await pipeline(Readable.from([text]), stream);
+    },
+  };
+}
+
+/** Opens a pool on a real PostgreSQL server. */
+export function openPgDb(url: string, opts: { max?: number; onError?: (e: Error) => void } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 5,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'deloton',
+  });
+  // An idle client losing its server emits here; unhandled it would kill the process.
+  pool.on('error', (e) => opts.onError?.(e));
+  const base = wrap(pool);
+  const location = (() => {
+    try {
+      const u = new URL(url);
+      return `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`;
+    } catch {
+      return 'postgresql (unparseable URL)';
+    }
+  })();
+  return {
+    kind: 'postgres',
+    location,
+    query: base.query,
+    exec: base.exec,
+    copyText: () => Promise.reject(new Error('copyText needs a transaction on PostgreSQL')),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        broken = e as Error;
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        // A client whose connection failed must not go back into the pool.
+        client.release(broken && !('severity' in broken) ? broken : undefined);
+      }
+    },
+    async listen(channel, onPayload) {
+      const client = await pool.connect();
+      const handler = (msg: pg.Notification): void => {
+        if (msg.channel === channel) onPayload(msg.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+        client.release();
+      };
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

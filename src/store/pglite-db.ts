@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable, SqlParam } from './db.js';
+
+// Same value shapes as the pg adapter: int8 as number, date as text.
+const parsers = {
+  20: (v: string) => Number(v),
+  1082: (v: string) => v,
+};
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
+      const res = await q.query<R>(sql, params as unknown[] | undefined);
+      return res.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await q.exec(sql);
+    },
+    async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([text]),
+      });
+    },
+  };
+}
+
+/** Opens embedded PostgreSQL (PGlite), persisted under `dataDir`, or in memory when it is null. */
+export async function openPgliteDb(dataDir: string | null): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    parsers,
+    relaxedDurability: false,
+  });
+  const base = wrap(pg);
+  return {
+    kind: 'pglite',
+    location: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
+    ...base,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    async listen(channel, onPayload) {
+      const unsub = await pg.listen(channel, onPayload);
+      return () => unsub();
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
