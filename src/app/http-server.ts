@@ -1,0 +1,35 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { PipelineStats } from '../ingest/pipeline.js';
+import type { Db } from '../store/db.js';
+
+/** Builds the HTTP server of `deloton start` (health now; API and dashboard join it later). */
+export function buildHttpServer(opts: {
+  db: Db;
+  logger: Logger;
+  ingestStats?: () => PipelineStats | null;
+}): FastifyInstance {
+  const app = Fastify({ loggerInstance: opts.logger.child({ lane: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  app.get('/health', async (_req, reply) => {
+    let database: 'ok' | 'unreachable' = 'ok';
+    try {
+      await opts.db.query('SELECT 1');
+    } catch {
+      database = 'unreachable';
+    }
+    const ingest = opts.ingestStats?.() ?? null;
+    const ok = database === 'ok' && !ingest?.lastError;
+    return reply.code(ok ? 200 : 503).send({
+      status: ok ? 'ok' : 'degraded',
+      database: { kind: opts.db.kind, status: database },
+      ingest: ingest && {
+        messages: ingest.messages,
+        readings: ingest.readings,
+        rejects: ingest.rejects,
+        lastCommitAt: ingest.lastCommitAtMs && new Date(ingest.lastCommitAtMs).toISOString(),
+        lastError: ingest.lastError,
+      },
+    });
+  });
+  return app;
+}

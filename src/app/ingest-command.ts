@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { PipelineStats } from '../ingest/pipeline.js';
+import { startIngest } from './ingest-service.js';
+import { openDatabase } from './open-db.js';
+import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
+
+/** `deloton ingest`: one source into the database until it is idle or the process is stopped. */
+export async function runIngest(
+  config: Config,
+  logger: Logger,
+  spec: SourceSpec,
+  opts: { untilIdle: boolean; simulator: SimulatorChoice; progressEveryMs?: number },
+  signal: AbortSignal,
+): Promise<PipelineStats> {
+  const db = await openDatabase(config, logger);
+  const source = buildSource(spec, config, { untilIdle: opts.untilIdle, simulator: opts.simulator, logger });
+  try {
+    const ingest = startIngest({
+      db,
+      source,
+      config,
+      logger,
+      signal,
+      ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}),
+    });
+    return await ingest.done;
+  } finally {
+    await source.close();
+    await db.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { buildHttpServer } from './http-server.js';
+import { startIngest } from './ingest-service.js';
+import { openDatabase } from './open-db.js';
+import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
+
+/** `deloton start`: database, ingest from the chosen source and the HTTP server, in one process. */
+export async function runStart(
+  config: Config,
+  logger: Logger,
+  spec: SourceSpec,
+  simulator: SimulatorChoice,
+  signal: AbortSignal,
+): Promise<void> {
+  const db = await openDatabase(config, logger);
+  if (!config.databaseUrl) logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
+  const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
+  const ingest = startIngest({ db, source, config, logger, signal });
+  const http = buildHttpServer({ db, logger, ingestStats: ingest.stats });
+  try {
+    const address = await http.listen({ port: config.port, host: '0.0.0.0' });
+    logger.info({ address, health: `${address}/health` }, 'http server listening');
+    await ingest.done;
+  } finally {
+    // Ingest has flushed its last batch by now (or failed); stop serving, then close the database.
+    await http.close();
+    await source.close();
+    await db.close();
+    logger.info('stopped cleanly');
+  }
+}

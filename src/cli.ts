@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger } from './app/logger.js';
+import { openDatabase } from './app/open-db.js';
+import { runIngest } from './app/ingest-command.js';
+import { runSimulation } from './app/simulate.js';
+import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
+import { runStart } from './app/start.js';
+import { loadConfig, type Config } from './config.js';
+import { DelotonError } from './domain/errors.js';
+
+const int = (name: string, min: number, max: number) => (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return Number(v);
+};
+const share = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+};
+const date = (v: string): number => {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${v}" is not a date (e.g. 2022-07-06T00:00:00Z)`);
+  return ms;
+};
+const startOfTodayUtc = (): number => Math.floor(Date.now() / 86_400_000) * 86_400_000;
+
+interface SimFlags {
+  bikes: number;
+  seed?: number;
+  ridesPerBike?: number;
+  abnormalShare: number;
+  start?: number;
+  fast?: boolean;
+  realtime?: boolean;
+}
+
+function simulatorChoice(f: SimFlags, realtimeDefault: boolean): SimulatorChoice {
+  const realtime = f.fast ? false : (f.realtime ?? realtimeDefault);
+  return {
+    bikes: f.bikes,
+    seed: f.seed ?? Math.floor(Math.random() * 2 ** 31),
+    realtime,
+    abnormalShare: f.abnormalShare,
+    startMs: f.start ?? (realtime ? Date.now() : startOfTodayUtc()),
+    ...(f.ridesPerBike !== undefined ? { ridesPerBike: f.ridesPerBike } : {}),
+  };
+}
+
+function simOptions(cmd: Command, bikesDefault: number): Command {
+  return cmd
+    .option('--bikes <n>', 'simulated bikes', int('--bikes', 1, 100_000), bikesDefault)
+    .option('--rides-per-bike <m>', 'rides per bike (default: endless)', int('--rides-per-bike', 1, 1_000_000))
+    .option('--seed <n>', 'random seed, for a reproducible fleet', int('--seed', 0, 2 ** 31))
+    .option('--abnormal-share <x>', 'share of rides with abnormal heart rate', share, 0.05)
+    .option('--start <date>', 'simulated clock start (with --fast)', date)
+    .addOption(new Option('--realtime', 'emit at wall-clock pace').conflicts('fast'))
+    .addOption(new Option('--fast', 'stamp simulated time and run as fast as possible'));
+}
+
+/** Signals end work cleanly: the first one drains and commits, a second one forces exit. */
+function shutdownSignal(log: ReturnType<typeof createLogger>): AbortSignal {
+  const ac = new AbortController();
+  const onSignal = (sig: string): void => {
+    if (ac.signal.aborted) {
+      log.warn({ signal: sig }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    log.info({ signal: sig }, 'shutting down: finishing the current batch');
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return ac.signal;
+}
+
+function context(): { config: Config; logger: ReturnType<typeof createLogger>; signal: AbortSignal } {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  return { config, logger, signal: shutdownSignal(logger) };
+}
+
+const program = new Command('deloton')
+  .description('Deloton data platform: bike feed ingestion, alerts, dashboard, reports and API')
+  .showHelpAfterError();
+
+simOptions(
+  program
+    .command('start')
+    .description('run everything in one process: database, ingest, HTTP server on PORT')
+    .option('--source <spec>', 'file:PATH | kafka | simulator', 'simulator'),
+  10,
+).action(async (f: SimFlags & { source: string }) => {
+  const { config, logger, signal } = context();
+  await runStart(config, logger, parseSourceSpec(f.source), simulatorChoice(f, true), signal);
+});
+
+simOptions(
+  program
+    .command('ingest')
+    .description('ingest a source into the database')
+    .requiredOption('--source <spec>', 'file:PATH | kafka | simulator')
+    .option('--until-idle', 'exit 0 once the source has nothing more'),
+  10,
+).action(async (f: SimFlags & { source: string; untilIdle?: boolean }) => {
+  const spec = parseSourceSpec(f.source);
+  const { config, logger, signal } = context();
+  await runIngest(
+    config,
+    logger,
+    spec,
+    { untilIdle: f.untilIdle === true, simulator: simulatorChoice(f, false) },
+    signal,
+  );
+});
+
+simOptions(
+  program
+    .command('simulate')
+    .description('write a simulated fleet in the real feed format')
+    .option('--out <path>', 'append to this file, one message per line')
+    .addOption(new Option('--to <target>', 'produce to Kafka (KAFKA_BROKERS, KAFKA_TOPIC)').choices(['kafka'])),
+  10,
+).action(async (f: SimFlags & { out?: string; to?: 'kafka' }) => {
+  if (Boolean(f.out) === Boolean(f.to))
+    throw new DelotonError('cli_usage', 'simulate needs exactly one of --out PATH or --to kafka');
+  const { config, logger, signal } = context();
+  const sim = simulatorChoice(f, false);
+  const target = f.out ? ({ kind: 'file', path: f.out } as const) : ({ kind: 'kafka' } as const);
+  await runSimulation({ ...sim, target }, config, logger, signal);
+});
+
+program
+  .command('db')
+  .description('database administration')
+  .command('migrate')
+  .description('apply pending migrations')
+  .action(async () => {
+    const { config, logger } = context();
+    const db = await openDatabase(config, logger);
+    await db.close();
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  if (e instanceof DelotonError) {
+    process.stderr.write(`deloton: ${e.message}\n`);
+    process.exit(e.code === 'cli_usage' ? 2 : 1);
+  }
+  process.stderr.write(`deloton: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { parseLine, unwrapMessage } from './feed.js';
+
+const ok = (line: string, zone = 'UTC') => {
+  const r = parseLine(line, zone);
+  if (r.kind !== 'ok') throw new Error(`expected ok, got reject: ${r.reason}`);
+  return r.event;
+};
+const reason = (line: string): string => {
+  const r = parseLine(line, 'UTC');
+  if (r.kind !== 'reject') throw new Error(`expected reject for ${line}`);
+  return r.reason;
+};
+
+describe('unwrapMessage', () => {
+  it('takes the line out of the envelope and drops the newline', () => {
+    expect(unwrapMessage('{"log": "--------- beginning of main\\n"}')).toEqual({
+      kind: 'ok',
+      line: '--------- beginning of main',
+      key: null,
+    });
+  });
+  it('reads a key carried in the envelope', () => {
+    expect(unwrapMessage('{"log":"x\\n","key":"SN0001"}')).toMatchObject({ key: 'SN0001' });
+  });
+  it('accepts a bare line', () => {
+    expect(unwrapMessage('--------- beginning of a new ride\r\n')).toMatchObject({
+      line: '--------- beginning of a new ride',
+    });
+  });
+  it('says why a broken envelope is unusable', () => {
+    expect(unwrapMessage('{"log": ')).toMatchObject({ kind: 'reject' });
+    expect(unwrapMessage('{"lag": "x"}')).toEqual({
+      kind: 'reject',
+      reason: 'envelope has no string "log" field',
+    });
+    expect(unwrapMessage('{"log": 5}')).toMatchObject({ kind: 'reject' });
+  });
+});
+
+describe('parseLine', () => {
+  it('parses every line kind of the real feed', () => {
+    expect(ok('--------- beginning of a new ride')).toEqual({
+      kind: 'marker',
+      text: 'beginning of a new ride',
+    });
+    expect(ok('2022-07-06 23:29:35.435798 mendoza v9: Getting user data from server..')).toEqual({
+      kind: 'user-lookup',
+      atMs: Date.UTC(2022, 6, 6, 23, 29, 35, 435),
+      host: 'mendoza v9',
+    });
+    expect(
+      ok('2022-07-06 23:29:35.935822 mendoza v9: [SYSTEM] data = {"user_id":100,"name":"A B"}'),
+    ).toMatchObject({ kind: 'system', data: { user_id: 100, name: 'A B' } });
+    expect(ok('2022-07-06 23:29:36.435842 mendoza v9: [INFO]: Ride - duration = 1.0; resistance = 30')).toEqual({
+      kind: 'ride',
+      atMs: Date.UTC(2022, 6, 6, 23, 29, 36, 435),
+      host: 'mendoza v9',
+      elapsedS: 1,
+      resistance: 30,
+    });
+    expect(
+      ok('2022-07-06 23:37:52.944898 mendoza v9: [INFO]: Telemetry - hrt = 117; rpm = 40; power = 9.737739856000001'),
+    ).toMatchObject({ kind: 'telemetry', heartRate: 117, rpm: 40, powerW: 9.737739856000001 });
+  });
+  it('accepts a timestamp without microseconds', () => {
+    expect(ok('2022-07-25 16:13:37 mendoza v9: Getting user data from server..')).toMatchObject({
+      atMs: Date.UTC(2022, 6, 25, 16, 13, 37),
+    });
+  });
+  it('reads timestamps in the configured zone', () => {
+    // 12:00 in London summer time is 11:00 UTC.
+    expect(ok('2022-07-06 12:00:00 b: Getting user data', 'Europe/London')).toMatchObject({
+      atMs: Date.UTC(2022, 6, 6, 11, 0, 0),
+    });
+    expect(ok('2022-01-06 12:00:00 b: Getting user data', 'Europe/London')).toMatchObject({
+      atMs: Date.UTC(2022, 0, 6, 12, 0, 0),
+    });
+  });
+  it('rejects with a reason, never throws', () => {
+    expect(reason('')).toMatch(/no .*timestamp/);
+    expect(reason('2022-02-31 10:00:00 b: Getting user data')).toMatch(/impossible timestamp/);
+    expect(reason('2022-07-06 23:29:36 b: [INFO]: Ride - duration = 1.5; resistance = 30')).toMatch(
+      /duration 1.5 is not a whole number/,
+    );
+    expect(reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = -1; rpm = 1; power = 0.0')).toMatch(
+      /hrt -1 is outside/,
+    );
+    expect(reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = 1; rpm = 1; power = NaN')).toMatch(
+      /malformed Telemetry/,
+    );
+    expect(reason('2022-07-06 23:29:36 b: [SYSTEM] data = {oops')).toMatch(/not valid JSON/);
+    expect(reason('2022-07-06 23:29:36 b: hello')).toMatch(/unknown line kind/);
+    expect(reason('--------- end of the world')).toMatch(/unknown marker/);
+  });
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedEvent } from './feed.js';
+import type { Rider } from './rider.js';
+import { RideTracker, type OpenRide, type TrackerSink } from './ride-tracker.js';
+import type { Reading } from './ride-summary.js';
+import { summarize } from './ride-summary.js';
+
+class Recorder implements TrackerSink {
+  riders: Rider[] = [];
+  started: OpenRide[] = [];
+  readings: { reading: Reading; update: boolean; bike: string }[] = [];
+  changed = new Set<OpenRide>();
+  rejects: string[] = [];
+  rider(r: Rider): void {
+    this.riders.push(r);
+  }
+  rideStarted(ride: OpenRide): void {
+    this.started.push(ride);
+  }
+  reading(ride: OpenRide, reading: Reading, update: boolean): void {
+    this.readings.push({ reading, update, bike: ride.bikeKey });
+  }
+  rideChanged(ride: OpenRide): void {
+    this.changed.add(ride);
+  }
+  reject(reason: string): void {
+    this.rejects.push(reason);
+  }
+}
+
+const T0 = Date.UTC(2022, 6, 6, 23, 29, 35, 935);
+const host = 'mendoza v9';
+const system = (atMs = T0, user_id = 100): FeedEvent => ({
+  kind: 'system',
+  atMs,
+  host,
+  data: {
+    user_id,
+    name: 'Mr Steven Pearce',
+    gender: 'male',
+    address: '0 Simpson locks,Wilkinsonshire,E68 8SH',
+    date_of_birth: 273715200000,
+    bike_serial: 'SN0000',
+  },
+});
+const ride = (s: number, resistance = 30): FeedEvent => ({
+  kind: 'ride',
+  atMs: T0 + s * 1000 - 500,
+  host,
+  elapsedS: s,
+  resistance,
+});
+const tele = (s: number, heartRate: number, powerW = 10): FeedEvent => ({
+  kind: 'telemetry',
+  atMs: T0 + s * 1000,
+  host,
+  heartRate,
+  rpm: 40,
+  powerW,
+});
+const marker: FeedEvent = { kind: 'marker', text: 'beginning of a new ride' };
+
+describe('RideTracker', () => {
+  it('opens a ride on [SYSTEM] and pairs Ride and Telemetry lines into readings', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    for (const e of [system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker]) t.apply(null, e, s);
+    expect(s.riders.map((r) => r.title)).toEqual(['Mr']);
+    expect(s.started).toHaveLength(1);
+    expect(s.started[0]).toMatchObject({ bikeKey: host, bikeSerial: 'SN0000', startedAtMs: T0, riderId: 100 });
+    expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate, r.reading.resistance])).toEqual([
+      [1, 0, 30],
+      [2, 120, 30],
+    ]);
+    const ended = s.started[0]!;
+    expect(ended.endedAtMs).toBe(T0 + 1500);
+    expect(summarize(ended.summary)).toMatchObject({
+      readingCount: 2,
+      avgHeartRate: 120,
+      minHeartRate: 120,
+      energyKj: 0.03,
+      durationS: 2,
+    });
+    expect(s.rejects).toEqual([]);
+  });
+
+  it('rejects readings of a bike with no ride, naming why', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply('SN9', ride(1), s);
+    t.apply('SN9', { ...system(), data: { user_id: 'bad' } } as FeedEvent, s);
+    t.apply('SN9', tele(2, 100), s);
+    expect(s.rejects[0]).toMatch(/no open ride on bike "SN9"/);
+    expect(s.rejects[1]).toMatch(/user_id/);
+    expect(s.rejects[2]).toMatch(/its \[SYSTEM\] line was rejected/);
+  });
+
+  it('keeps a Ride line without Telemetry as a reading with unknown telemetry', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    for (const e of [system(), ride(1), ride(2), tele(2, 90)]) t.apply(null, e, s);
+    expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate])).toEqual([
+      [1, null],
+      [2, 90],
+    ]);
+  });
+
+  it('derives the second of a Telemetry line whose Ride line was missed (joined mid-ride)', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply(null, system(), s);
+    t.apply(null, tele(207, 123), s);
+    expect(s.readings[0]!.reading).toMatchObject({ elapsedS: 207, resistance: null, heartRate: 123 });
+  });
+
+  it('treats replayed lines of the open ride as already stored', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    for (const e of [system(), ride(1), tele(1, 100), system(), ride(1), tele(1, 100), ride(2), tele(2, 101)])
+      t.apply(null, e, s);
+    expect(s.started).toHaveLength(1);
+    expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([1, 2]);
+  });
+
+  it('completes a Ride line stored at a batch boundary with an update', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply(null, system(), s);
+    t.apply(null, ride(1), s);
+    const open = [...t.openRides()][0]!;
+    open.pending!.persisted = true;
+    t.apply(null, tele(1, 99), s);
+    expect(s.readings).toEqual([expect.objectContaining({ update: true })]);
+  });
+
+  it('attributes key-less markers to the bike that spoke last, and keeps keyed bikes apart', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply('A', system(T0, 1), s);
+    t.apply('B', system(T0 + 5, 2), s);
+    t.apply('A', ride(1), s);
+    t.apply('B', ride(1), s);
+    t.apply('A', tele(1, 100), s);
+    t.apply('B', tele(1, 110), s);
+    t.apply('A', marker, s);
+    expect(s.readings.map((r) => `${r.bike}:${r.reading.heartRate}`)).toEqual(['A:100', 'B:110']);
+    expect([...t.openRides()].map((r) => r.bikeKey)).toEqual(['B']);
+  });
+
+  it('continues a restored ride', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply(null, system(), s);
+    t.apply(null, ride(1), s);
+    t.apply(null, tele(1, 100), s);
+    const [open] = [...t.openRides()];
+    const t2 = new RideTracker();
+    t2.restore([open!]);
+    t2.apply(null, ride(2), s);
+    t2.apply(null, tele(2, 102), s);
+    expect(s.rejects).toEqual([]);
+    expect(summarize(open!.summary).readingCount).toBe(2);
+  });
+});

@@ -1,0 +1,23 @@
+import type { Db } from '../../src/store/db.js';
+
+/** Everything ingestion wrote, in a stable order, without the columns that record wall-clock time. */
+export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
+  return {
+    riders: await db.query('SELECT * FROM riders ORDER BY rider_id'),
+    rides: await db.query(
+      `SELECT rider_id, bike_serial, bike_key, started_at, ended_at, duration_s, reading_count,
+              round(avg_heart_rate::numeric, 6) AS avg_hr, min_heart_rate, max_heart_rate,
+              round(avg_rpm::numeric, 6) AS avg_rpm, round(avg_resistance::numeric, 6) AS avg_res,
+              round(avg_power_w::numeric, 6) AS avg_pw, max_power_w, round(energy_kj::numeric, 6) AS kj
+       FROM rides ORDER BY bike_serial, started_at`,
+    ),
+    readings: await db.query(
+      `SELECT r.bike_serial, r.started_at, x.elapsed_s, x.recorded_at, x.heart_rate, x.rpm, x.resistance, x.power_w
+       FROM readings x JOIN rides r USING (ride_id) ORDER BY r.bike_serial, r.started_at, x.elapsed_s`,
+    ),
+    rejected: await db.query(
+      'SELECT source, partition, position, raw, reason FROM rejected_messages ORDER BY source, partition, position',
+    ),
+    offsets: await db.query('SELECT source, partition, position FROM source_offsets ORDER BY source, partition'),
+  };
+}
