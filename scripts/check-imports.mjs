@@ -47,7 +47,9 @@ for (const file of walk(SRC)) {
     continue;
   }
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     const spec = m[1] ?? m[2];
     if (!spec.startsWith('.')) {
       if (from === 'domain' && DOMAIN_FORBIDDEN_PACKAGES.test(spec))

@@ -16,12 +16,14 @@ const int = (name: string, min: number, max: number) => (v: string) => {
 };
 const share = (v: string): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('must be a number from 0 to 1');
   return n;
 };
 const date = (v: string): number => {
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${v}" is not a date (e.g. 2022-07-06T00:00:00Z)`);
+  if (Number.isNaN(ms))
+    throw new InvalidArgumentError(`"${v}" is not a date (e.g. 2022-07-06T00:00:00Z)`);
   return ms;
 };
 const startOfTodayUtc = (): number => Math.floor(Date.now() / 86_400_000) * 86_400_000;
@@ -51,7 +53,11 @@ function simulatorChoice(f: SimFlags, realtimeDefault: boolean): SimulatorChoice
 function simOptions(cmd: Command, bikesDefault: number): Command {
   return cmd
     .option('--bikes <n>', 'simulated bikes', int('--bikes', 1, 100_000), bikesDefault)
-    .option('--rides-per-bike <m>', 'rides per bike (default: endless)', int('--rides-per-bike', 1, 1_000_000))
+    .option(
+      '--rides-per-bike <m>',
+      'rides per bike (default: endless)',
+      int('--rides-per-bike', 1, 1_000_000),
+    )
     .option('--seed <n>', 'random seed, for a reproducible fleet', int('--seed', 0, 2 ** 31))
     .option('--abnormal-share <x>', 'share of rides with abnormal heart rate', share, 0.05)
     .option('--start <date>', 'simulated clock start (with --fast)', date)
@@ -75,7 +81,11 @@ function shutdownSignal(log: ReturnType<typeof createLogger>): AbortSignal {
   return ac.signal;
 }
 
-function context(): { config: Config; logger: ReturnType<typeof createLogger>; signal: AbortSignal } {
+function context(): {
+  config: Config;
+  logger: ReturnType<typeof createLogger>;
+  signal: AbortSignal;
+} {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   return { config, logger, signal: shutdownSignal(logger) };
@@ -120,7 +130,11 @@ simOptions(
     .command('simulate')
     .description('write a simulated fleet in the real feed format')
     .option('--out <path>', 'append to this file, one message per line')
-    .addOption(new Option('--to <target>', 'produce to Kafka (KAFKA_BROKERS, KAFKA_TOPIC)').choices(['kafka'])),
+    .addOption(
+      new Option('--to <target>', 'produce to Kafka (KAFKA_BROKERS, KAFKA_TOPIC)').choices([
+        'kafka',
+      ]),
+    ),
   10,
 ).action(async (f: SimFlags & { out?: string; to?: 'kafka' }) => {
   if (Boolean(f.out) === Boolean(f.to))

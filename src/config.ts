@@ -38,8 +38,10 @@ const Env = z
       .default('UTC')
       .refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/London'),
     PORT: int(0, 65_535).default(3000),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(5_000),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info'),
+    INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(20_000),
     INGEST_BATCH_WAIT_MS: int(1, 60_000).default(100),
   })
   .superRefine((e, ctx) => {
@@ -78,7 +80,9 @@ export function readEnv(cwd = process.cwd()): Record<string, string | undefined>
 /** Validates the environment into a frozen Config; every bad variable is named in the error. */
 export function loadConfig(env: Record<string, string | undefined> = readEnv()): Config {
   // Empty values mean unset, as in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const r = Env.safeParse(present);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.') || 'environment'}: ${i.message}`);
@@ -103,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     feedTimeZone: e.FEED_TIMEZONE,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    ingest: Object.freeze({ batchMessages: e.INGEST_BATCH_MESSAGES, batchWaitMs: e.INGEST_BATCH_WAIT_MS }),
+    ingest: Object.freeze({
+      batchMessages: e.INGEST_BATCH_MESSAGES,
+      batchWaitMs: e.INGEST_BATCH_WAIT_MS,
+    }),
   });
 }

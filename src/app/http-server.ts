@@ -9,7 +9,11 @@ export function buildHttpServer(opts: {
   logger: Logger;
   ingestStats?: () => PipelineStats | null;
 }): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.logger.child({ lane: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' });
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+  });
   app.get('/health', async (_req, reply) => {
     let database: 'ok' | 'unreachable' = 'ok';
     try {

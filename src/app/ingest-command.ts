@@ -14,7 +14,11 @@ export async function runIngest(
   signal: AbortSignal,
 ): Promise<PipelineStats> {
   const db = await openDatabase(config, logger);
-  const source = buildSource(spec, config, { untilIdle: opts.untilIdle, simulator: opts.simulator, logger });
+  const source = buildSource(spec, config, {
+    untilIdle: opts.untilIdle,
+    simulator: opts.simulator,
+    logger,
+  });
   try {
     const ingest = startIngest({
       db,

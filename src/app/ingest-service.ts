@@ -26,7 +26,9 @@ export function startIngest(opts: {
   const every = opts.progressEveryMs ?? 5_000;
   const progress = (s: PipelineStats, final = false): void => {
     const now = Date.now();
-    const rate = Math.round(((s.messages - lastReport.messages) * 1000) / Math.max(1, now - lastReport.at));
+    const rate = Math.round(
+      ((s.messages - lastReport.messages) * 1000) / Math.max(1, now - lastReport.at),
+    );
     log.info(
       {
         messages: s.messages,

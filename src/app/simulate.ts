@@ -28,7 +28,8 @@ export async function runSimulation(
     log.info({ messages: count, perSecond: rate }, 'simulate progress');
   }, 5_000);
   try {
-    if (opts.target.kind === 'file') count = await toFile(messages, opts.target.path, (n) => (count = n));
+    if (opts.target.kind === 'file')
+      count = await toFile(messages, opts.target.path, (n) => (count = n));
     else count = await toKafka(messages, config, (n) => (count = n));
   } finally {
     clearInterval(report);
@@ -95,7 +96,10 @@ async function toKafka(
   onCount: (n: number) => void,
 ): Promise<number> {
   if (config.kafka.brokers.length === 0)
-    throw new DelotonError('config_invalid', '--to kafka needs KAFKA_BROKERS (host:port[,host:port])');
+    throw new DelotonError(
+      'config_invalid',
+      '--to kafka needs KAFKA_BROKERS (host:port[,host:port])',
+    );
   const kafka = new Kafka({
     clientId: 'deloton-simulator',
     brokers: [...config.kafka.brokers],

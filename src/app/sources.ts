@@ -46,7 +46,10 @@ export function buildSource(
       return createSimulatorSource({ ...opts.simulator });
     case 'kafka':
       if (config.kafka.brokers.length === 0)
-        throw new DelotonError('config_invalid', '--source kafka needs KAFKA_BROKERS (host:port[,host:port])');
+        throw new DelotonError(
+          'config_invalid',
+          '--source kafka needs KAFKA_BROKERS (host:port[,host:port])',
+        );
       return createKafkaSource({
         brokers: config.kafka.brokers,
         topic: config.kafka.topic,

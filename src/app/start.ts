@@ -14,7 +14,8 @@ export async function runStart(
   signal: AbortSignal,
 ): Promise<void> {
   const db = await openDatabase(config, logger);
-  if (!config.databaseUrl) logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
+  if (!config.databaseUrl)
+    logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
   const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
   const ingest = startIngest({ db, source, config, logger, signal });
   const http = buildHttpServer({ db, logger, ingestStats: ingest.stats });

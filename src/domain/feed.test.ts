@@ -52,7 +52,9 @@ describe('parseLine', () => {
     expect(
       ok('2022-07-06 23:29:35.935822 mendoza v9: [SYSTEM] data = {"user_id":100,"name":"A B"}'),
     ).toMatchObject({ kind: 'system', data: { user_id: 100, name: 'A B' } });
-    expect(ok('2022-07-06 23:29:36.435842 mendoza v9: [INFO]: Ride - duration = 1.0; resistance = 30')).toEqual({
+    expect(
+      ok('2022-07-06 23:29:36.435842 mendoza v9: [INFO]: Ride - duration = 1.0; resistance = 30'),
+    ).toEqual({
       kind: 'ride',
       atMs: Date.UTC(2022, 6, 6, 23, 29, 36, 435),
       host: 'mendoza v9',
@@ -60,7 +62,9 @@ describe('parseLine', () => {
       resistance: 30,
     });
     expect(
-      ok('2022-07-06 23:37:52.944898 mendoza v9: [INFO]: Telemetry - hrt = 117; rpm = 40; power = 9.737739856000001'),
+      ok(
+        '2022-07-06 23:37:52.944898 mendoza v9: [INFO]: Telemetry - hrt = 117; rpm = 40; power = 9.737739856000001',
+      ),
     ).toMatchObject({ kind: 'telemetry', heartRate: 117, rpm: 40, powerW: 9.737739856000001 });
   });
   it('accepts a timestamp without microseconds', () => {
@@ -83,12 +87,12 @@ describe('parseLine', () => {
     expect(reason('2022-07-06 23:29:36 b: [INFO]: Ride - duration = 1.5; resistance = 30')).toMatch(
       /duration 1.5 is not a whole number/,
     );
-    expect(reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = -1; rpm = 1; power = 0.0')).toMatch(
-      /hrt -1 is outside/,
-    );
-    expect(reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = 1; rpm = 1; power = NaN')).toMatch(
-      /malformed Telemetry/,
-    );
+    expect(
+      reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = -1; rpm = 1; power = 0.0'),
+    ).toMatch(/hrt -1 is outside/);
+    expect(
+      reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = 1; rpm = 1; power = NaN'),
+    ).toMatch(/malformed Telemetry/);
     expect(reason('2022-07-06 23:29:36 b: [SYSTEM] data = {oops')).toMatch(/not valid JSON/);
     expect(reason('2022-07-06 23:29:36 b: hello')).toMatch(/unknown line kind/);
     expect(reason('--------- end of the world')).toMatch(/unknown marker/);

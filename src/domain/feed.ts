@@ -1,10 +1,16 @@
+import { fastUnwrap } from './feed-envelope.js';
 import { wallClockToEpochMs } from './feed-time.js';
 
 /** One line of the bike feed, decoded. Timestamps are epoch milliseconds. */
 export type FeedEvent =
   | { readonly kind: 'marker'; readonly text: string }
   | { readonly kind: 'user-lookup'; readonly atMs: number; readonly host: string }
-  | { readonly kind: 'system'; readonly atMs: number; readonly host: string; readonly data: unknown }
+  | {
+      readonly kind: 'system';
+      readonly atMs: number;
+      readonly host: string;
+      readonly data: unknown;
+    }
   | {
       readonly kind: 'ride';
       readonly atMs: number;
@@ -43,7 +49,9 @@ const LIMITS = {
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
 const NUM = '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
 const RIDE = new RegExp(`^\\[INFO\\]: Ride - duration = ${NUM}; resistance = ${NUM}$`);
-const TELEMETRY = new RegExp(`^\\[INFO\\]: Telemetry - hrt = ${NUM}; rpm = ${NUM}; power = ${NUM}$`);
+const TELEMETRY = new RegExp(
+  `^\\[INFO\\]: Telemetry - hrt = ${NUM}; rpm = ${NUM}; power = ${NUM}$`,
+);
 const SYSTEM_PREFIX = '[SYSTEM] data = ';
 const MARKER_PREFIX = '--------- ';
 
@@ -54,6 +62,8 @@ function reject(reason: string): { kind: 'reject'; reason: string } {
 /** Takes the feed line out of a message value: the JSON envelope or a bare line. */
 export function unwrapMessage(value: string): Unwrapped {
   if (value.charCodeAt(0) !== 123 /* { */) return { kind: 'ok', line: stripEol(value), key: null };
+  const fast = fastUnwrap(value);
+  if (fast) return { kind: 'ok', line: fast.line, key: fast.key };
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -144,21 +154,39 @@ function checkRange(name: string, v: number, max: number): string | undefined {
   return undefined;
 }
 
+// Day starts by date text: lines of one day share it, so the calendar check runs once a day.
+const dayCache = new Map<string, number | null>();
+
+function dayStartMs(text: string): number | null {
+  let v = dayCache.get(text);
+  if (v === undefined) {
+    const y = Number(text.slice(0, 4));
+    const mo = Number(text.slice(5, 7));
+    const d = Number(text.slice(8, 10));
+    const ms = Date.UTC(y, mo - 1, d);
+    // Date.UTC rolls 31 February over into March; a real clock never prints that.
+    const date = new Date(ms);
+    v = mo >= 1 && mo <= 12 && date.getUTCDate() === d && date.getUTCMonth() === mo - 1 ? ms : null;
+    if (dayCache.size > 5_000) dayCache.clear();
+    dayCache.set(text, v);
+  }
+  return v;
+}
+
+const two = (s: string, i: number): number =>
+  (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+
 function timestampMs(m: RegExpExecArray, zone: string): number | null {
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  // Date.UTC rolls 31 February over into March; a real clock never prints that.
-  if (new Date(wall).getUTCDate() !== d) return null;
-  const frac = m[7] ? Math.floor(Number(m[7].padEnd(6, '0')) / 1000) : 0;
-  return wallClockToEpochMs(wall + frac, zone);
+  const t = m[0];
+  const day = dayStartMs(t.slice(0, 10));
+  if (day === null) return null;
+  const h = two(t, 11);
+  const mi = two(t, 14);
+  const s = two(t, 17);
+  if (h > 23 || mi > 59 || s > 59) return null;
+  const f = m[7];
+  const frac = f ? Math.floor(Number(f.length === 6 ? f : f.padEnd(6, '0')) / 1000) : 0;
+  return wallClockToEpochMs(day + ((h * 60 + mi) * 60 + s) * 1000 + frac, zone);
 }
 
 function truncate(s: string): string {

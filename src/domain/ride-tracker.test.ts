@@ -64,11 +64,19 @@ describe('RideTracker', () => {
   it('opens a ride on [SYSTEM] and pairs Ride and Telemetry lines into readings', () => {
     const t = new RideTracker();
     const s = new Recorder();
-    for (const e of [system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker]) t.apply(null, e, s);
+    for (const e of [system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker])
+      t.apply(null, e, s);
     expect(s.riders.map((r) => r.title)).toEqual(['Mr']);
     expect(s.started).toHaveLength(1);
-    expect(s.started[0]).toMatchObject({ bikeKey: host, bikeSerial: 'SN0000', startedAtMs: T0, riderId: 100 });
-    expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate, r.reading.resistance])).toEqual([
+    expect(s.started[0]).toMatchObject({
+      bikeKey: host,
+      bikeSerial: 'SN0000',
+      startedAtMs: T0,
+      riderId: 100,
+    });
+    expect(
+      s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate, r.reading.resistance]),
+    ).toEqual([
       [1, 0, 30],
       [2, 120, 30],
     ]);
@@ -110,13 +118,26 @@ describe('RideTracker', () => {
     const s = new Recorder();
     t.apply(null, system(), s);
     t.apply(null, tele(207, 123), s);
-    expect(s.readings[0]!.reading).toMatchObject({ elapsedS: 207, resistance: null, heartRate: 123 });
+    expect(s.readings[0]!.reading).toMatchObject({
+      elapsedS: 207,
+      resistance: null,
+      heartRate: 123,
+    });
   });
 
   it('treats replayed lines of the open ride as already stored', () => {
     const t = new RideTracker();
     const s = new Recorder();
-    for (const e of [system(), ride(1), tele(1, 100), system(), ride(1), tele(1, 100), ride(2), tele(2, 101)])
+    for (const e of [
+      system(),
+      ride(1),
+      tele(1, 100),
+      system(),
+      ride(1),
+      tele(1, 100),
+      ride(2),
+      tele(2, 101),
+    ])
       t.apply(null, e, s);
     expect(s.started).toHaveLength(1);
     expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([1, 2]);

@@ -131,7 +131,12 @@ export class RideTracker {
     // Seconds already stored come again only in a replay: they are no news.
     if (e.elapsedS <= ride.lastElapsedS || e.elapsedS === ride.pending?.elapsedS) return;
     abandonPending(ride, sink);
-    ride.pending = { elapsedS: e.elapsedS, resistance: e.resistance, atMs: e.atMs, persisted: false };
+    ride.pending = {
+      elapsedS: e.elapsedS,
+      resistance: e.resistance,
+      atMs: e.atMs,
+      persisted: false,
+    };
   }
 
   private telemetryLine(

@@ -42,13 +42,20 @@ describe('cleanRider', () => {
   it('handles dates before 1970 and any other gender', () => {
     const r = cleanRider({ ...record, date_of_birth: -842140800000, gender: 'nonbinary' });
     expect(r).toMatchObject({ rider: { birthDate: '1943-04-26', gender: 'other' } });
-    expect(cleanRider({ ...record, gender: undefined })).toMatchObject({ rider: { gender: 'unknown' } });
+    expect(cleanRider({ ...record, gender: undefined })).toMatchObject({
+      rider: { gender: 'unknown' },
+    });
   });
   it('says which field is wrong', () => {
-    expect(cleanRider({ ...record, user_id: 'x' })).toMatchObject({ kind: 'reject', reason: /user_id/ });
+    expect(cleanRider({ ...record, user_id: 'x' })).toMatchObject({
+      kind: 'reject',
+      reason: /user_id/,
+    });
     expect(cleanRider({ ...record, address: 'nowhere' })).toMatchObject({ reason: /3 or 4/ });
     expect(cleanRider(null)).toMatchObject({ kind: 'reject' });
-    expect(cleanRider({ ...record, name: 'Dr.' })).toMatchObject({ reason: /no name after its title/ });
+    expect(cleanRider({ ...record, name: 'Dr.' })).toMatchObject({
+      reason: /no name after its title/,
+    });
   });
 });
 
@@ -74,7 +81,10 @@ describe('splitAddress', () => {
       city: 'East Valeriemouth',
       postcode: 'S5T 0TT',
     });
-    expect(splitAddress('1 A st, Town , AB1 2CD')).toMatchObject({ addressLine2: null, city: 'Town' });
+    expect(splitAddress('1 A st, Town , AB1 2CD')).toMatchObject({
+      addressLine2: null,
+      city: 'Town',
+    });
   });
   it('refuses other shapes', () => {
     expect(splitAddress('a,b')).toBeNull();

@@ -69,7 +69,8 @@ export function cleanRider(data: unknown): CleanRiderResult {
   }
   const r = parsed.data;
   const name = splitName(r.name);
-  if (!name) return { kind: 'reject', reason: `rider name "${r.name}" has no name after its title` };
+  if (!name)
+    return { kind: 'reject', reason: `rider name "${r.name}" has no name after its title` };
   const address = splitAddress(r.address);
   if (!address)
     return {

@@ -35,7 +35,10 @@ async function* readFile(
   try {
     await stat(path);
   } catch (e) {
-    throw new DelotonError('source_unavailable', `cannot read feed file ${path}: ${(e as Error).message}`);
+    throw new DelotonError(
+      'source_unavailable',
+      `cannot read feed file ${path}: ${(e as Error).message}`,
+    );
   }
   let pos = (await load([0])).get(0) ?? 0;
   for (;;) {
@@ -54,7 +57,13 @@ async function* readFile(
         const offset = carryStart + lineStart;
         const next = carryStart + nl + 1;
         if (nl > lineStart) {
-          out.push({ partition: 0, offset, next, key: null, value: buf.toString('utf8', lineStart, nl) });
+          out.push({
+            partition: 0,
+            offset,
+            next,
+            key: null,
+            value: buf.toString('utf8', lineStart, nl),
+          });
           if (out.length >= CHUNK_MESSAGES) {
             yield out;
             out = [];
@@ -70,7 +79,15 @@ async function* readFile(
     if (opts.untilIdle) {
       // A last line without its newline is complete once the file is done.
       if (carry && carry.length > 0)
-        yield [{ partition: 0, offset: pos, next: pos + carry.length, key: null, value: carry.toString('utf8') }];
+        yield [
+          {
+            partition: 0,
+            offset: pos,
+            next: pos + carry.length,
+            key: null,
+            value: carry.toString('utf8'),
+          },
+        ];
       return;
     }
     try {

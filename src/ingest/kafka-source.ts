@@ -7,6 +7,7 @@ import {
   type LogEntry,
   type logCreator,
 } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { PositionLoader, Positions, Source, SourceMessage } from './source.js';
 
@@ -29,21 +30,14 @@ export class KafkaSourceError extends Error {
   override readonly name = 'KafkaSourceError';
 }
 
-/** A batch parked between kafkajs's push loop and the pulling iterator. */
+/** A batch parked between kafkajs's push loop and the pulling iterator; settle(false) drops it. */
 interface Handoff {
   readonly generation: number;
   readonly messages: readonly SourceMessage[];
-  /** true: handed to the iterable's consumer; false: dropped (stale, or the read is ending). */
   settle(yielded: boolean): void;
 }
 
-interface ActiveRead {
-  readonly consumer: Consumer;
-  assigned: readonly number[];
-  shutdown(): Promise<void>;
-}
-
-// kafkajs's wire value for "earliest"; the offset manager turns it into a fetch from the log start.
+// kafkajs's "earliest": it fetches from 0, and an out-of-range reply moves it to the log start.
 const EARLIEST = '-2';
 const HEARTBEAT_POLL_MS = 1000;
 const FETCH_MAX_WAIT_MS = 1000;
@@ -52,12 +46,194 @@ const FETCH_MAX_WAIT_MS = 1000;
 function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, ...extra } = log;
+      const { message, ...extra } = log;
       const fields: Record<string, unknown> = { kafkajs: namespace, ...extra };
       if (level === logLevel.ERROR) logger.error(fields, message);
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else logger.debug(fields, message);
     };
+}
+
+/** One `read()` call: a consumer group member whose pushed batches are pulled by the iterable. */
+class KafkaRead {
+  assigned: readonly number[] = [];
+  private generation = 0;
+  private ready: Promise<boolean> = Promise.resolve(false);
+  private lastActivity = Date.now();
+  private lastFetch = 0;
+  private seekedGeneration = 0;
+  private failure: Error | null = null;
+  private ending = false;
+  private readonly queue: Handoff[] = [];
+  private wake: (() => void) | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly consumer: Consumer,
+    private readonly opts: KafkaSourceOptions,
+    private readonly log: Logger,
+    private readonly loadPositions: PositionLoader,
+  ) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.generation += 1;
+      const partitions = [...(payload.memberAssignment[opts.topic] ?? [])].sort((a, b) => a - b);
+      this.assigned = partitions;
+      // Batches parked under the previous assignment may be for partitions about to be re-seeked.
+      this.dropQueued();
+      this.ready = this.seekToStored(this.generation, partitions);
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      // Fetches from before the seek (still loading positions) say nothing about the stored positions.
+      if (this.seekedGeneration === this.generation) this.lastFetch = Date.now();
+      this.poke();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart)
+        this.fail(new KafkaSourceError('consumer crashed', { cause: payload.error }));
+    });
+  }
+
+  /** Connects, joins the group and yields chunks until idle, failure or shutdown. */
+  async *messages(): AsyncGenerator<readonly SourceMessage[]> {
+    try {
+      await this.consumer.connect();
+      this.log.info(
+        { brokers: this.opts.brokers, groupId: this.opts.groupId },
+        'connected to kafka',
+      );
+      await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: true });
+      const eachBatch = (payload: EachBatchPayload) => this.eachBatch(payload);
+      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    } catch (err) {
+      if (this.ending) return;
+      throw new KafkaSourceError('cannot start the kafka consumer', { cause: err });
+    }
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.ending) return;
+      const item = this.queue.shift();
+      if (item) {
+        // Stale batches are dropped rather than yielded. The pipeline's inserts must stay idempotent
+        // all the same: a rebalance can hand a partition over while its last chunk is being stored.
+        if (item.generation !== this.generation) {
+          item.settle(false);
+          continue;
+        }
+        item.settle(true);
+        yield item.messages;
+        // Idle time counts only while waiting for Kafka, not while the pipeline stores a chunk.
+        this.lastActivity = Date.now();
+        continue;
+      }
+      // Idle means Kafka kept answering with nothing for idleMs; time spent rejoining the group
+      // (no fetches) does not count, or an eviction would end the read half-way.
+      const idleMs = this.opts.untilIdle?.idleMs;
+      if (idleMs !== undefined && this.lastFetch - this.lastActivity >= idleMs) {
+        this.log.info({ idleMs }, 'no messages while idle; ending read');
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Stops and disconnects the consumer once; the iterable ends at its next step. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.ending = true;
+      // Release a parked eachBatch first: kafkajs's stop waits for it.
+      this.dropQueued();
+      this.poke();
+      try {
+        await this.consumer.disconnect();
+      } catch (err) {
+        this.log.warn({ err }, 'kafka consumer did not disconnect cleanly');
+      }
+    })();
+    return this.stopping;
+  }
+
+  private async seekToStored(gen: number, partitions: readonly number[]): Promise<boolean> {
+    try {
+      const positions = await this.loadPositions(partitions);
+      if (gen !== this.generation || this.ending) return false;
+      const resume: Record<number, number | 'earliest'> = {};
+      for (const partition of partitions) {
+        const pos = positions.get(partition);
+        // The database is the truth: group offsets are only a mirror for lag tooling.
+        const offset = pos === undefined ? EARLIEST : String(pos);
+        this.consumer.seek({ topic: this.opts.topic, partition, offset });
+        resume[partition] = pos ?? 'earliest';
+      }
+      const { groupId } = this.opts;
+      this.log.info({ groupId, generation: gen, partitions, resume }, 'joined consumer group');
+      this.seekedGeneration = gen;
+      this.lastActivity = Date.now();
+      this.poke();
+      return true;
+    } catch (err) {
+      this.fail(new KafkaSourceError('loading stored positions failed', { cause: err }));
+      return false;
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const gen = this.generation;
+    const seeked = await this.ready;
+    // A batch fetched before the seek to the stored positions is stale: kafkajs refetches from the
+    // seek once this returns without resolving offsets.
+    const stale = gen !== this.generation || payload.isStale() || !payload.isRunning();
+    if (!seeked || stale || this.ending) return;
+    const { batch } = payload;
+    const messages = batch.messages.map((m): SourceMessage => {
+      const offset = Number(m.offset);
+      const key = m.key?.toString('utf8') ?? null;
+      const value = m.value?.toString('utf8') ?? '';
+      return { partition: batch.partition, offset, next: offset + 1, key, value };
+    });
+    if (messages.length === 0) return;
+    if (!(await this.handOff(gen, messages, payload))) return;
+    payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
+  }
+
+  /** Parks a batch until the iterable pulls it (true) or it is dropped (false). */
+  private async handOff(gen: number, messages: SourceMessage[], payload: EachBatchPayload) {
+    let item!: Handoff;
+    const settled = new Promise<boolean>(
+      (settle) => (item = { generation: gen, messages, settle }),
+    );
+    this.queue.push(item);
+    this.lastActivity = Date.now();
+    this.poke();
+    try {
+      for (;;) {
+        const tick = sleep(HEARTBEAT_POLL_MS, null, { ref: false });
+        const outcome = await Promise.race([settled, tick]);
+        if (outcome !== null) return outcome;
+        // kafkajs heartbeats only from its own loop, which this wait blocks: without this a slow
+        // consumer of the iterable gets evicted. A failed heartbeat (rebalance) must reach kafkajs.
+        await payload.heartbeat();
+      }
+    } finally {
+      const at = this.queue.indexOf(item);
+      if (at >= 0) this.queue.splice(at, 1);
+    }
+  }
+
+  private poke(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private dropQueued(): void {
+    for (const item of this.queue.splice(0)) item.settle(false);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.poke();
+  }
 }
 
 /** Creates a `Source` that reads one topic through a kafkajs consumer group. */
@@ -73,211 +249,32 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     logCreator: pinoLogCreator(log),
   });
   const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
-  let active: ActiveRead | null = null;
-
-  async function* read(
-    loadPositions: PositionLoader,
-    signal: AbortSignal,
-  ): AsyncGenerator<readonly SourceMessage[]> {
-    if (active) throw new KafkaSourceError(`${name} is already being read`);
-    const consumer = kafka.consumer({
-      groupId: opts.groupId,
-      sessionTimeout,
-      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
-      // Stopping waits for the in-flight fetch; the 5 s default long poll made every shutdown slow.
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
-    });
-    let generation = 0;
-    let ready: Promise<boolean> = Promise.resolve(false);
-    let joined = false;
-    let lastActivity = Date.now();
-    let failure: Error | null = null;
-    let ending = false;
-    const queue: Handoff[] = [];
-    let wake: (() => void) | null = null;
-    const poke = (): void => {
-      const w = wake;
-      wake = null;
-      w?.();
-    };
-    const dropQueued = (): void => {
-      for (const item of queue.splice(0)) item.settle(false);
-    };
-    const fail = (err: Error): void => {
-      failure ??= err;
-      poke();
-    };
-
-    let stopping: Promise<void> | null = null;
-    const shutdown = (): Promise<void> => {
-      stopping ??= (async () => {
-        ending = true;
-        signal.removeEventListener('abort', onAbort);
-        // Release a parked eachBatch first: kafkajs's stop waits for it.
-        dropQueued();
-        poke();
-        const started = Date.now();
-        try {
-          await consumer.disconnect();
-          log.debug({ ms: Date.now() - started }, 'kafka consumer disconnected');
-        } catch (err) {
-          log.warn({ err }, 'kafka consumer did not disconnect cleanly');
-        }
-      })();
-      return stopping;
-    };
-    const onAbort = (): void => void shutdown();
-    const run: ActiveRead = { consumer, assigned: [], shutdown };
-    active = run;
-
-    const seekToStored = async (gen: number, partitions: readonly number[]): Promise<boolean> => {
-      try {
-        const positions = await loadPositions(partitions);
-        if (gen !== generation || ending) return false;
-        const resume: Record<number, number | 'earliest'> = {};
-        for (const partition of partitions) {
-          const pos = positions.get(partition);
-          // The database is the truth: group offsets are only a mirror for lag tooling.
-          consumer.seek({ topic: opts.topic, partition, offset: pos === undefined ? EARLIEST : String(pos) });
-          resume[partition] = pos ?? 'earliest';
-        }
-        log.info({ groupId: opts.groupId, generation: gen, partitions, resume }, 'joined consumer group');
-        joined = true;
-        lastActivity = Date.now();
-        poke();
-        return true;
-      } catch (err) {
-        fail(new KafkaSourceError(`${name}: loading stored positions failed`, { cause: err }));
-        return false;
-      }
-    };
-
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      generation += 1;
-      const partitions = [...(payload.memberAssignment[opts.topic] ?? [])].sort((a, b) => a - b);
-      run.assigned = partitions;
-      // Batches parked under the previous assignment may be for partitions about to be re-seeked.
-      dropQueued();
-      ready = seekToStored(generation, partitions);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) fail(new KafkaSourceError(`${name}: consumer crashed`, { cause: payload.error }));
-    });
-
-    const handOff = (gen: number, messages: readonly SourceMessage[], payload: EachBatchPayload) =>
-      new Promise<boolean>((resolve, reject) => {
-        let settled = false;
-        const finish = (): boolean => {
-          if (settled) return false;
-          settled = true;
-          clearInterval(beat);
-          const at = queue.indexOf(item);
-          if (at >= 0) queue.splice(at, 1);
-          return true;
-        };
-        const item: Handoff = {
-          generation: gen,
-          messages,
-          settle: (yielded) => {
-            if (finish()) resolve(yielded);
-          },
-        };
-        // kafkajs heartbeats only from its own loop, which this wait blocks; a slow consumer of the
-        // iterable would otherwise be evicted. A failed heartbeat (rebalance) must reach kafkajs.
-        const beat = setInterval(() => {
-          payload.heartbeat().catch((err: unknown) => {
-            if (finish()) reject(err instanceof Error ? err : new KafkaSourceError(String(err)));
-          });
-        }, HEARTBEAT_POLL_MS);
-        queue.push(item);
-        lastActivity = Date.now();
-        poke();
-      });
-
-    const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
-      const gen = generation;
-      const seeked = await ready;
-      // A batch fetched before the seek to the stored positions is stale: kafkajs refetches from the
-      // seek once this returns without resolving offsets.
-      if (!seeked || ending || gen !== generation || payload.isStale() || !payload.isRunning()) return;
-      const { batch } = payload;
-      const messages = batch.messages.map((m): SourceMessage => {
-        const offset = Number(m.offset);
-        return {
-          partition: batch.partition,
-          offset,
-          next: offset + 1,
-          key: m.key?.toString('utf8') ?? null,
-          value: m.value?.toString('utf8') ?? '',
-        };
-      });
-      if (messages.length === 0) return;
-      if (!(await handOff(gen, messages, payload))) return;
-      payload.resolveOffset(batch.lastOffset());
-      await payload.heartbeat();
-    };
-
-    const waitForWake = async (timeoutMs: number | undefined): Promise<void> => {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (timeoutMs !== undefined) timer = setTimeout(resolve, Math.max(0, timeoutMs));
-      });
-      clearTimeout(timer);
-    };
-
-    if (signal.aborted) {
-      active = null;
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      try {
-        await consumer.connect();
-        log.info({ brokers: opts.brokers, groupId: opts.groupId }, 'connected to kafka');
-        await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
-        await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-      } catch (err) {
-        if (ending) return;
-        throw new KafkaSourceError(`${name}: cannot start consumer`, { cause: err });
-      }
-      for (;;) {
-        if (failure) throw failure;
-        if (ending) return;
-        const item = queue.shift();
-        if (item) {
-          // Stale batches are dropped rather than yielded; the pipeline's inserts are idempotent
-          // anyway, since a rebalance can hand a partition over while its last batch is in flight.
-          if (item.generation !== generation) {
-            item.settle(false);
-            continue;
-          }
-          item.settle(true);
-          yield item.messages;
-          // Idle time counts only while waiting for Kafka, not while the pipeline stores a chunk.
-          lastActivity = Date.now();
-          continue;
-        }
-        let timeout: number | undefined;
-        if (opts.untilIdle && joined) {
-          const idleFor = Date.now() - lastActivity;
-          if (idleFor >= opts.untilIdle.idleMs) {
-            log.info({ idleMs: opts.untilIdle.idleMs }, 'no messages while idle; ending read');
-            return;
-          }
-          timeout = opts.untilIdle.idleMs - idleFor;
-        }
-        await waitForWake(timeout);
-      }
-    } finally {
-      await shutdown();
-      if (active === run) active = null;
-    }
-  }
+  let active: KafkaRead | null = null;
 
   return {
     name,
-    read,
+    async *read(loadPositions, signal) {
+      if (active) throw new KafkaSourceError(`${name} is already being read`);
+      if (signal.aborted) return;
+      const consumer = kafka.consumer({
+        groupId: opts.groupId,
+        sessionTimeout,
+        heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+        // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
+        maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      });
+      const run = new KafkaRead(consumer, opts, log, loadPositions);
+      active = run;
+      const onAbort = (): void => void run.shutdown();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        yield* run.messages();
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        await run.shutdown();
+        if (active === run) active = null;
+      }
+    },
     async committed(positions: Positions): Promise<void> {
       const run = active;
       if (!run) return;

@@ -118,7 +118,11 @@ async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIM
 }
 
 /** Writes a batch in one transaction, retrying with backoff while the database is unavailable. */
-async function commitWithRetry(o: PipelineOptions, batch: IngestBatch, stats: PipelineStats): Promise<void> {
+async function commitWithRetry(
+  o: PipelineOptions,
+  batch: IngestBatch,
+  stats: PipelineStats,
+): Promise<void> {
   let delay = 100;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -139,7 +143,10 @@ async function commitWithRetry(o: PipelineOptions, batch: IngestBatch, stats: Pi
       stats.lastError = err.message;
       // Bad input never gets here (it is rejected earlier); anything else is waited out, not dropped.
       const level = isTransientDbError(e) ? 'warn' : 'error';
-      o.logger[level]({ err: err.message, code: err.code, attempt, retryInMs: delay }, 'batch write failed; retrying');
+      o.logger[level](
+        { err: err.message, code: err.code, attempt, retryInMs: delay },
+        'batch write failed; retrying',
+      );
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 10_000);
     }

@@ -16,7 +16,8 @@ export function copyRow(values: readonly CopyValue[]): string {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) line += '\t';
-    line += v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : copyEscape(v);
+    line +=
+      v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : copyEscape(v);
   }
   return line + '\n';
 }

@@ -4,14 +4,14 @@ export type SqlParam = string | number | boolean | null | Date | readonly SqlPar
 /** Something that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
   /** Runs one statement and returns its rows. int8 comes back as number, date as `YYYY-MM-DD`. */
-  query<R extends object = Record<string, unknown>>(
+  query: <R extends object = Record<string, unknown>>(
     sql: string,
     params?: readonly SqlParam[],
-  ): Promise<R[]>;
+  ) => Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
+  exec: (sql: string) => Promise<void>;
   /** Bulk-loads rows given in COPY text format (see copy-text.ts) into `table (columns)`. */
-  copyText(table: string, columns: readonly string[], text: string): Promise<void>;
+  copyText: (table: string, columns: readonly string[], text: string) => Promise<void>;
 }
 
 /** The database port: PostgreSQL over `pg` or embedded PGlite, one SQL dialect. */
@@ -20,10 +20,10 @@ export interface Db extends Queryable {
   /** A human description of where the data lives (no password). */
   readonly location: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
   /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  close(): Promise<void>;
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+  close: () => Promise<void>;
 }
 
 /** Connection-level failures worth waiting out, as opposed to bugs or bad SQL. */

@@ -44,11 +44,18 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<st
       try {
         await tx.exec(m.sql);
       } catch (e) {
-        throw new DelotonError('migration_failed', `migration ${m.name} failed: ${(e as Error).message}`, {
-          cause: e,
-        });
+        throw new DelotonError(
+          'migration_failed',
+          `migration ${m.name} failed: ${(e as Error).message}`,
+          {
+            cause: e,
+          },
+        );
       }
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
       applied.push(m.name);
     }
   });

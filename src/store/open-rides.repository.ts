@@ -56,7 +56,10 @@ LEFT JOIN LATERAL (
 WHERE r.ended_at IS NULL AND ($1::text[] IS NULL OR r.bike_key = ANY($1::text[]))`;
 
 /** Rides left open in the database (by a previous run), ready for the tracker to continue. */
-export async function loadOpenRides(db: Queryable, bikeKeys?: readonly string[]): Promise<OpenRide[]> {
+export async function loadOpenRides(
+  db: Queryable,
+  bikeKeys?: readonly string[],
+): Promise<OpenRide[]> {
   const rows = await db.query<OpenRideRow>(OPEN_RIDES_SQL, [bikeKeys ? [...bikeKeys] : null]);
   return rows.map(toOpenRide);
 }

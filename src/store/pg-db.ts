@@ -5,18 +5,24 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Db, Queryable, SqlParam } from './db.js';
 
 // int8 ids fit in a double for any realistic fleet; dates stay calendar dates, not local midnights.
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === 20) return (v: string) => Number(v);
-    if (oid === 1082) return (v: string) => v;
+const asNumber = (v: string): number => Number(v);
+const asText = (v: string): string => v;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown => {
+    if (oid === 20) return asNumber;
+    if (oid === 1082) return asText;
     return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
-      const res = await client.query<R>({ text: sql, values: params as unknown[] | undefined, types });
+      const res = await client.query<R>({
+        text: sql,
+        values: params as unknown[] | undefined,
+        types,
+      });
       return res.rows;
     },
     async exec(sql: string): Promise<void> {
@@ -31,7 +37,10 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 }
 
 /** Opens a pool on a real PostgreSQL server. */
-export function openPgDb(url: string, opts: { max?: number; onError?: (e: Error) => void } = {}): Db {
+export function openPgDb(
+  url: string,
+  opts: { max?: number; onError?: (e: Error) => void } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 5,

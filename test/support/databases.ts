@@ -8,7 +8,8 @@ import { openPgDb } from '../../src/store/pg-db.js';
 import { openPgliteDb } from '../../src/store/pglite-db.js';
 
 /** The server the suite may create databases on (trust auth on this machine and CI). */
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -22,7 +23,7 @@ export interface TestDb {
 }
 
 /** Creates a fresh, migrated PostgreSQL database; returns its URL and a drop function. */
-export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `deloton_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -31,7 +32,7 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
   return {
     url,
-    async drop() {
+    drop: async () => {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -57,14 +58,14 @@ export async function openTestDb(kind: DbKind): Promise<TestDb & { close(): Prom
     kind,
     db,
     url,
-    async reset() {
+    reset: async () => {
       const tables = await db.query<{ tablename: string }>(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
       );
       if (tables.length)
         await db.exec(`TRUNCATE ${tables.map((t) => t.tablename).join(', ')} RESTART IDENTITY`);
     },
-    async close() {
+    close: async () => {
       await db.close();
       await drop();
     },

@@ -113,7 +113,11 @@ export async function produce(
   topic: string,
   messages: readonly { key: string | null; value: string }[],
 ): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test-producer', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'test-producer',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+  });
   // An explicit partitioner keeps kafkajs from printing its partitioner-change warning.
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,

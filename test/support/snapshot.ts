@@ -1,7 +1,15 @@
 import type { Db } from '../../src/store/db.js';
 
+export interface Snapshot {
+  riders: unknown[];
+  rides: unknown[];
+  readings: unknown[];
+  rejected: unknown[];
+  offsets: unknown[];
+}
+
 /** Everything ingestion wrote, in a stable order, without the columns that record wall-clock time. */
-export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
+export async function snapshot(db: Db): Promise<Snapshot> {
   return {
     riders: await db.query('SELECT * FROM riders ORDER BY rider_id'),
     rides: await db.query(
@@ -18,6 +26,8 @@ export async function snapshot(db: Db): Promise<Record<string, unknown[]>> {
     rejected: await db.query(
       'SELECT source, partition, position, raw, reason FROM rejected_messages ORDER BY source, partition, position',
     ),
-    offsets: await db.query('SELECT source, partition, position FROM source_offsets ORDER BY source, partition'),
+    offsets: await db.query(
+      'SELECT source, partition, position FROM source_offsets ORDER BY source, partition',
+    ),
   };
 }

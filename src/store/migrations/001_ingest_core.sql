@@ -38,7 +38,7 @@ CREATE TABLE rides (
   max_power_w     double precision,
   energy_kj       double precision NOT NULL DEFAULT 0,
   UNIQUE (bike_serial, started_at)
-);
+) WITH (fillfactor = 80);  -- room for HOT updates: an open ride's summary is rewritten every batch
 CREATE INDEX rides_open_by_bike ON rides (bike_key) WHERE ended_at IS NULL;
 CREATE INDEX rides_started_at ON rides (started_at);
 CREATE INDEX rides_rider ON rides (rider_id, started_at);
