@@ -67,6 +67,12 @@ export function openPgDb(
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client that loses its server emits 'error'; unheard, that kills the process.
+      // The failing query rejects too, which is where the retry logic hears about it.
+      const onError = (e: Error): void => {
+        broken ??= e;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -77,6 +83,7 @@ export function openPgDb(
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
+        client.off('error', onError);
         // A client whose connection failed must not go back into the pool.
         client.release(broken && !('severity' in broken) ? broken : undefined);
       }
@@ -87,6 +94,8 @@ export function openPgDb(
         if (msg.channel === channel) onPayload(msg.payload ?? '');
       };
       client.on('notification', handler);
+      // TODO(live hub): reconnect and re-LISTEN; for now a lost listener must not crash the process.
+      client.on('error', () => undefined);
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       return async () => {
         client.off('notification', handler);

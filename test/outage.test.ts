@@ -1,0 +1,91 @@
+// A database outage pauses the pipeline; it retries with backoff and loses nothing.
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFileSource } from '../src/ingest/file-source.js';
+import { runPipeline } from '../src/ingest/pipeline.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPgDb } from '../src/store/pg-db.js';
+import { simulateFleet } from '../src/simulator/fleet.js';
+import { createPgDatabase } from './support/databases.js';
+import { ingestFile, tempFile } from './support/ingest.js';
+import { snapshot } from './support/snapshot.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
+
+describe('database outage', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  it('pauses while PostgreSQL is unreachable and ends with every row, once', async () => {
+    const feed = tempFile(
+      [
+        ...simulateFleet({
+          bikes: 6,
+          ridesPerBike: 2,
+          seed: 11,
+          startMs: Date.UTC(2022, 6, 6),
+          abnormalShare: 0,
+        }),
+      ].map((m) => `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`),
+    );
+    const reference = await createPgDatabase();
+    const target = await createPgDatabase();
+    cleanup.push(reference.drop, target.drop);
+
+    const refDb = openPgDb(reference.url);
+    cleanup.push(() => refDb.close());
+    await migrate(refDb);
+    await ingestFile(refDb, feed);
+
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    cleanup.push(() => proxy.close());
+    const url = new URL(target.url);
+    url.port = String(proxy.port);
+    const db = openPgDb(url.toString());
+    cleanup.push(() => db.close());
+    await migrate(db);
+
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          warnings.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    let commits = 0;
+    const run = runPipeline({
+      db,
+      source: createFileSource({ path: feed, untilIdle: true }),
+      feedTimeZone: 'UTC',
+      maxBatchMessages: 150,
+      maxBatchWaitMs: 50,
+      logger,
+      signal: new AbortController().signal,
+      onCommit: () => void commits++,
+    });
+    for (const after of [3, 25]) {
+      while (commits < after) await sleep(5);
+      await proxy.down();
+      const frozen = commits;
+      await sleep(1_500);
+      expect(commits).toBe(frozen);
+      await proxy.up();
+    }
+    const stats = await run;
+    expect(stats.lastError).toBeNull();
+    expect(warnings.some((w) => w.includes('batch write failed'))).toBe(true);
+
+    const want = await snapshot(refDb);
+    const got = await snapshot(db);
+    expect(got.readings.length).toBeGreaterThan(5_000);
+    expect(got.rides).toEqual(want.rides);
+    expect(got.readings).toEqual(want.readings);
+    expect(got.riders).toEqual(want.riders);
+  });
+});
