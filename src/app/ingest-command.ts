@@ -13,12 +13,13 @@ export async function runIngest(
   opts: { untilIdle: boolean; simulator: SimulatorChoice; progressEveryMs?: number },
   signal: AbortSignal,
 ): Promise<PipelineStats> {
-  const db = await openDatabase(config, logger);
+  // The source is checked first: a usage mistake should not wait on a database.
   const source = buildSource(spec, config, {
     untilIdle: opts.untilIdle,
     simulator: opts.simulator,
     logger,
   });
+  const db = await openDatabase(config, logger);
   try {
     const ingest = startIngest({
       db,

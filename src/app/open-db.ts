@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { DelotonError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { openPgDb } from '../store/pg-db.js';
@@ -13,8 +14,19 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
         onError: (e) => logger.warn({ err: e.message }, 'idle database connection lost'),
       })
     : await openPgliteDb(join(config.dataDir, 'pgdata'));
+  let applied: string[];
+  try {
+    applied = await migrate(db);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    if (e instanceof DelotonError) throw e;
+    throw new DelotonError(
+      'db_unavailable',
+      `cannot use the database at ${db.location}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
   logger.info({ database: db.location }, 'database opened');
-  const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   return db;
 }

@@ -13,10 +13,11 @@ export async function runStart(
   simulator: SimulatorChoice,
   signal: AbortSignal,
 ): Promise<void> {
-  const db = await openDatabase(config, logger);
   if (!config.databaseUrl)
     logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
+  // The source is checked first: a usage mistake should not wait on a database.
   const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
+  const db = await openDatabase(config, logger);
   const ingest = startIngest({ db, source, config, logger, signal });
   const http = buildHttpServer({ db, logger, ingestStats: ingest.stats });
   try {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+const fail = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('loadConfig', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      databaseUrl: null,
+      feedTimeZone: 'UTC',
+      port: 3000,
+      logLevel: 'info',
+      kafka: { brokers: [], topic: 'deloton', sasl: null, ssl: false },
+    });
+    expect(c.dataDir).toMatch(/\.deloton$/);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('turns SASL credentials into SASL_SSL', () => {
+    const c = loadConfig({
+      KAFKA_BROKERS: 'a:9092,b:9093',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    });
+    expect(c.kafka).toMatchObject({
+      brokers: ['a:9092', 'b:9093'],
+      sasl: { username: 'u', password: 'p' },
+      ssl: true,
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    const msg = fail({
+      DATABASE_URL: 'mysql://x',
+      PORT: '70000',
+      FEED_TIMEZONE: 'Mars/Olympus',
+      KAFKA_BROKERS: 'nohostport',
+      KAFKA_SSL: 'maybe',
+      LOG_LEVEL: 'loud',
+    });
+    expect(msg).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(msg).toMatch(/PORT: must be between 0 and 65535/);
+    expect(msg).toMatch(/FEED_TIMEZONE: must be an IANA time zone/);
+    expect(msg).toMatch(/KAFKA_BROKERS: must be host:port/);
+    expect(msg).toMatch(/KAFKA_SSL: must be true or false/);
+    expect(msg).toMatch(/LOG_LEVEL/);
+  });
+
+  it('wants both SASL variables or neither', () => {
+    expect(fail({ KAFKA_SASL_USERNAME: 'u' })).toMatch(/KAFKA_SASL_PASSWORD: .*set together/);
+  });
+});

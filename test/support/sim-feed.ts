@@ -1,0 +1,19 @@
+import { simulateFleet, type FleetOptions, type SimMessage } from '../../src/simulator/fleet.js';
+
+/** A small deterministic fleet's messages. */
+export function simMessages(opts: Partial<FleetOptions> = {}): SimMessage[] {
+  return [
+    ...simulateFleet({
+      bikes: 5,
+      ridesPerBike: 1,
+      seed: 42,
+      startMs: Date.UTC(2022, 6, 6, 8),
+      abnormalShare: 0.2,
+      ...opts,
+    }),
+  ];
+}
+
+/** The file form of a message: the envelope with the key inside (files have no message keys). */
+export const fileLine = (m: SimMessage): string =>
+  `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`;
