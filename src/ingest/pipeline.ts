@@ -50,10 +50,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     lastError: null,
     lastCommitAtMs: null,
   };
-  const tracker = new RideTracker();
-  const open = await loadOpenRides(o.db);
-  tracker.restore(open);
-  if (open.length > 0) o.logger.info({ openRides: open.length }, 'continuing rides left open');
+  let tracker = await restoredTracker(o);
   const builder = new BatchBuilder(o.source.name);
   let inFlight: Promise<void> = Promise.resolve();
 
@@ -74,7 +71,14 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     inFlight = commitWithRetry(o, batch, stats);
   };
 
-  const load = (partitions: readonly number[]) => loadPositions(o.db, o.source.name, partitions);
+  // Every position load after the first means partitions moved (a Kafka rebalance): another
+  // process may have written to these bikes, so the tracker is rebuilt before reading on.
+  let loads = 0;
+  let rebuild = false;
+  const load = (partitions: readonly number[]) => {
+    if (loads++ > 0) rebuild = true;
+    return loadPositions(o.db, o.source.name, partitions);
+  };
   const it = o.source.read(load, o.signal)[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<readonly SourceMessage[]>> | null = null;
   try {
@@ -87,6 +91,12 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
       }
       next = null;
       if (res.done) break;
+      if (rebuild) {
+        rebuild = false;
+        await flush();
+        await inFlight;
+        tracker = await restoredTracker(o);
+      }
       for (const msg of res.value) {
         handle(msg);
         if (builder.count >= o.maxBatchMessages) await flush();
@@ -99,6 +109,15 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     await it.return?.();
   }
   return stats;
+}
+
+/** A tracker continuing the rides the database holds open. */
+async function restoredTracker(o: PipelineOptions): Promise<RideTracker> {
+  const tracker = new RideTracker();
+  const open = await loadOpenRides(o.db);
+  tracker.restore(open);
+  if (open.length > 0) o.logger.info({ openRides: open.length }, 'continuing rides left open');
+  return tracker;
 }
 
 function remaining(b: BatchBuilder, o: PipelineOptions): number {
