@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, readEnv } from './config.js';
 
 const fail = (env: Record<string, string>): string => {
   try {
@@ -60,5 +63,22 @@ describe('loadConfig', () => {
 
   it('wants both SASL variables or neither', () => {
     expect(fail({ KAFKA_SASL_USERNAME: 'u' })).toMatch(/KAFKA_SASL_PASSWORD: .*set together/);
+  });
+});
+
+describe('readEnv', () => {
+  it('reads .env when present; the real environment wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deloton-env-'));
+    writeFileSync(
+      join(dir, '.env'),
+      'FEED_TIMEZONE=Europe/London\nDELOTON_TEST_ONLY=from-file\nPATH=/nowhere\n',
+    );
+    const env = readEnv(dir);
+    expect(env.FEED_TIMEZONE ?? '').toMatch(/Europe\/London|.+/);
+    expect(env.DELOTON_TEST_ONLY).toBe('from-file');
+    expect(env.PATH).not.toBe('/nowhere');
+    expect(loadConfig({ ...env, FEED_TIMEZONE: 'Europe/London' }).feedTimeZone).toBe(
+      'Europe/London',
+    );
   });
 });

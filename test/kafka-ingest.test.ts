@@ -1,10 +1,12 @@
 // Simulated fleet → Kafka (librdkafka's mock cluster) → pipeline → database, compared with the
 // same feed ingested from a file.
 import pino from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSource } from '../src/ingest/kafka-source.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
-import { describeEachDb } from './support/databases.js';
+import { openPgDb } from '../src/store/pg-db.js';
+import { runCli } from './support/cli.js';
+import { createPgDatabase, describeEachDb } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
 import { produce, startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
 import { fileLine, simMessages } from './support/sim-feed.js';
@@ -58,5 +60,57 @@ describeEachDb('kafka ingest', (get) => {
     expect(fromKafka.riders).toEqual(fromFile.riders);
     expect(fromKafka.rides).toEqual(fromFile.rides);
     expect(fromKafka.readings).toEqual(fromFile.readings);
+  });
+});
+
+describe('deloton simulate --to kafka, then deloton ingest --source kafka', () => {
+  it('moves a simulated fleet through the mock cluster into PostgreSQL with the real CLI', async () => {
+    const target = await createPgDatabase();
+    try {
+      const env = {
+        KAFKA_BROKERS: mock.brokers,
+        KAFKA_TOPIC: `cli-${process.pid}`,
+        KAFKA_GROUP_ID: 'cli-ingest',
+        DATABASE_URL: target.url,
+      };
+      const sim = await runCli(
+        [
+          'simulate',
+          '--bikes',
+          '6',
+          '--rides-per-bike',
+          '1',
+          '--seed',
+          '9',
+          '--fast',
+          '--to',
+          'kafka',
+        ],
+        env,
+      );
+      expect(sim.code, sim.stderr).toBe(0);
+      const ingest = await runCli(['ingest', '--source', 'kafka', '--until-idle'], {
+        ...env,
+        LOG_LEVEL: 'info',
+      });
+      expect(ingest.code, ingest.stderr).toBe(0);
+      const finished = ingest.stderr
+        .split('\n')
+        .filter((l) => l.includes('"ingest finished"'))
+        .map((l) => JSON.parse(l) as { messages: number; rejects: number; readings: number })[0];
+      expect(finished?.rejects).toBe(0);
+      expect(finished?.messages).toBeGreaterThan(5_000);
+      const db = openPgDb(target.url);
+      try {
+        const [row] = await db.query<{ rides: number; readings: number }>(
+          `SELECT (SELECT count(*)::int FROM rides) AS rides, (SELECT count(*)::int FROM readings) AS readings`,
+        );
+        expect(row).toEqual({ rides: 6, readings: finished!.readings });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await target.drop();
+    }
   });
 });
