@@ -74,7 +74,6 @@ describe('readEnv', () => {
       'FEED_TIMEZONE=Europe/London\nDELOTON_TEST_ONLY=from-file\nPATH=/nowhere\n',
     );
     const env = readEnv(dir);
-    expect(env.FEED_TIMEZONE ?? '').toMatch(/Europe\/London|.+/);
     expect(env.DELOTON_TEST_ONLY).toBe('from-file');
     expect(env.PATH).not.toBe('/nowhere');
     expect(loadConfig({ ...env, FEED_TIMEZONE: 'Europe/London' }).feedTimeZone).toBe(
