@@ -26,7 +26,7 @@ const DOMAIN_FORBIDDEN_PACKAGES = /^(node:|pg|@electric-sql|kafkajs|pino|fastify
 
 function layerOf(file) {
   const rel = relative(SRC, file).split(sep);
-  if (rel.length === 1) return rel[0].replace(/(\.test)?\.ts$/, '');
+  if (rel.length === 1) return rel[0].replace(/(\.test)?\.(ts|js)$/, '');
   return rel[0];
 }
 
