@@ -3,6 +3,8 @@
 
 const PREFIXES = ['{"log": "', '{"log":"'];
 const KEY_PREFIX = ',"key":"';
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const NEEDS_JSON = /[\u0000-\u001f\\]/;
 
 /** The line and key of a simple envelope, or null when the general JSON parser must decide. */
 export function fastUnwrap(value: string): { line: string; key: string | null } | null {
@@ -20,13 +22,10 @@ export function fastUnwrap(value: string): { line: string; key: string | null } 
   let lineEnd = end;
   if (value.charCodeAt(end - 2) === 92 /* \ */ && value.charCodeAt(end - 1) === 110 /* n */)
     lineEnd = end - 2;
-  for (let i = start; i < lineEnd; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 92 || c < 32) return null;
-  }
+  const line = value.slice(start, lineEnd);
+  if (NEEDS_JSON.test(line)) return null;
   const rest = value.length - end - 1;
-  if (rest === 1 && value.charCodeAt(end + 1) === 125 /* } */)
-    return { line: value.slice(start, lineEnd), key: null };
+  if (rest === 1 && value.charCodeAt(end + 1) === 125 /* } */) return { line, key: null };
   if (!value.startsWith(KEY_PREFIX, end + 1) || !value.endsWith('"}')) return null;
   const keyStart = end + 1 + KEY_PREFIX.length;
   const keyEnd = value.length - 2;
@@ -35,5 +34,5 @@ export function fastUnwrap(value: string): { line: string; key: string | null } 
     const c = value.charCodeAt(i);
     if (c === 92 || c === 34 || c < 32) return null;
   }
-  return { line: value.slice(start, lineEnd), key: value.slice(keyStart, keyEnd) };
+  return { line, key: value.slice(keyStart, keyEnd) };
 }

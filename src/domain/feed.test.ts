@@ -72,6 +72,19 @@ describe('parseLine', () => {
       atMs: Date.UTC(2022, 6, 25, 16, 13, 37),
     });
   });
+  it('reads fractions of any length up to microseconds', () => {
+    expect(ok('2022-07-25 16:13:37.4 b: Getting user data')).toMatchObject({
+      atMs: Date.UTC(2022, 6, 25, 16, 13, 37, 400),
+    });
+    expect(ok('2022-07-25 16:13:37.123999 b: Getting user data')).toMatchObject({
+      atMs: Date.UTC(2022, 6, 25, 16, 13, 37, 123),
+    });
+    expect(reason('2022-07-25 16:13:37. b: Getting user data')).toMatch(/no .*timestamp/);
+    expect(reason('2022-07-25 16:13:37.1234567 b: Getting user data')).toMatch(/no .*timestamp/);
+    expect(reason('2022-07-25T16:13:37 b: Getting user data')).toMatch(/no .*timestamp/);
+    expect(reason('2022-07-25 24:00:00 b: Getting user data')).toMatch(/impossible timestamp/);
+  });
+
   it('reads timestamps in the configured zone', () => {
     // 12:00 in London summer time is 11:00 UTC.
     expect(ok('2022-07-06 12:00:00 b: Getting user data', 'Europe/London')).toMatchObject({

@@ -46,7 +46,6 @@ const LIMITS = {
   powerW: 5_000,
 } as const;
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
 const NUM = '(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)';
 const RIDE = new RegExp(`^\\[INFO\\]: Ride - duration = ${NUM}; resistance = ${NUM}$`);
 const TELEMETRY = new RegExp(
@@ -91,11 +90,12 @@ export function parseLine(line: string, zone: string): ParseResult {
     if (text.startsWith('beginning of')) return { kind: 'ok', event: { kind: 'marker', text } };
     return reject(`unknown marker line "${truncate(line)}"`);
   }
-  const ts = TIMESTAMP.exec(line);
-  if (!ts) return reject('line has no "YYYY-MM-DD HH:MM:SS[.ffffff]" timestamp and is no marker');
-  const atMs = timestampMs(ts, zone);
-  if (atMs === null) return reject(`impossible timestamp "${ts[0].trim()}"`);
-  const rest = line.slice(ts[0].length);
+  const tsEnd = timestampEnd(line);
+  if (tsEnd < 0)
+    return reject('line has no "YYYY-MM-DD HH:MM:SS[.ffffff]" timestamp and is no marker');
+  const atMs = timestampMs(line, tsEnd, zone);
+  if (atMs === null) return reject(`impossible timestamp "${line.slice(0, tsEnd)}"`);
+  const rest = line.slice(tsEnd + 1);
   const sep = rest.indexOf(': ');
   if (sep <= 0) return reject('line has no "<host>: " tag after the timestamp');
   const host = rest.slice(0, sep);
@@ -176,16 +176,50 @@ function dayStartMs(text: string): number | null {
 const two = (s: string, i: number): number =>
   (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
 
-function timestampMs(m: RegExpExecArray, zone: string): number | null {
-  const t = m[0];
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Index just past "YYYY-MM-DD HH:MM:SS[.f{1,6}]" at the start of `s` when a space follows it,
+ * else -1. Hand-written: a regex and its match array per line cost a tenth of the parse.
+ */
+function timestampEnd(s: string): number {
+  if (s.length < 21) return -1;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const sep = TIMESTAMP_SEPARATORS[i];
+    if (sep === undefined ? !isDigit(c) : c !== sep) return -1;
+  }
+  let end = 19;
+  if (s.charCodeAt(19) === 46 /* . */) {
+    end = 20;
+    while (end < 26 && isDigit(s.charCodeAt(end))) end++;
+    if (end === 20) return -1;
+  }
+  return s.charCodeAt(end) === 32 ? end : -1;
+}
+// Expected character at each fixed position of "YYYY-MM-DD HH:MM:SS" (undefined: a digit).
+const TIMESTAMP_SEPARATORS: Readonly<Record<number, number>> = {
+  4: 45,
+  7: 45,
+  10: 32,
+  13: 58,
+  16: 58,
+};
+
+function timestampMs(t: string, end: number, zone: string): number | null {
   const day = dayStartMs(t.slice(0, 10));
   if (day === null) return null;
   const h = two(t, 11);
   const mi = two(t, 14);
   const s = two(t, 17);
   if (h > 23 || mi > 59 || s > 59) return null;
-  const f = m[7];
-  const frac = f ? Math.floor(Number(f.length === 6 ? f : f.padEnd(6, '0')) / 1000) : 0;
+  let frac = 0;
+  if (end > 20) {
+    // Microseconds to whole milliseconds: the first three digits, padded.
+    let ms = 0;
+    for (let i = 20; i < 23; i++) ms = ms * 10 + (i < end ? t.charCodeAt(i) - 48 : 0);
+    frac = ms;
+  }
   return wallClockToEpochMs(day + ((h * 60 + mi) * 60 + s) * 1000 + frac, zone);
 }
 

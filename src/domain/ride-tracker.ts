@@ -18,6 +18,8 @@ export interface OpenRide {
   readonly startedAtMs: number;
   readonly riderId: number;
   rideId: number | null;
+  /** The store found this ride's row already there (a replay): its readings may exist too. */
+  alreadyStored: boolean;
   readonly summary: SummaryState;
   lastElapsedS: number;
   lastAtMs: number;
@@ -109,6 +111,7 @@ export class RideTracker {
       startedAtMs: atMs,
       riderId: rider.riderId,
       rideId: null,
+      alreadyStored: false,
       summary: emptySummary(),
       lastElapsedS: 0,
       lastAtMs: atMs,

@@ -38,6 +38,10 @@ export interface PipelineStats {
 }
 
 const TIMEOUT = Symbol('timeout');
+// unique_violation, and ON CONFLICT DO UPDATE touching one row twice.
+const COLLISIONS = new Set(['23505', '21000']);
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs source → parse → track → batched transactional writes until the source ends or `signal` aborts. */
 export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
@@ -101,6 +105,9 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
         handle(msg);
         if (builder.count >= o.maxBatchMessages) await flush();
       }
+      // Parsing is synchronous: let the in-flight write's replies in between chunks, or every
+      // round trip of that write waits for a whole read-ahead buffer to be parsed.
+      await yieldToEventLoop();
       if (builder.count > 0 && remaining(builder, o) === 0) await flush();
     }
     await flush();
@@ -143,9 +150,13 @@ async function commitWithRetry(
   stats: PipelineStats,
 ): Promise<void> {
   let delay = 100;
+  let tolerant = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await o.db.transaction((tx) => writeBatch(tx, batch));
+      // Not durable: positions commit with the rows, so a batch lost in a server crash is read again.
+      const res = await o.db.transaction((tx) => writeBatch(tx, batch, { tolerant }), {
+        durable: false,
+      });
       stats.messages += batch.messageCount;
       stats.readings += res.readings;
       stats.rejects += res.rejects;
@@ -159,6 +170,16 @@ async function commitWithRetry(
       return;
     } catch (e) {
       const err = e as Error & { code?: string };
+      if (!tolerant && err.code && COLLISIONS.has(err.code)) {
+        // Rows were stored already in a way the tracker could not know (e.g. the same ride twice
+        // in a corrupt feed): write this batch again with every reading through ON CONFLICT.
+        tolerant = true;
+        o.logger.info(
+          { code: err.code },
+          'batch collided with stored rows; writing it conflict-tolerant',
+        );
+        continue;
+      }
       stats.lastError = err.message;
       // Bad input never gets here (it is rejected earlier); anything else is waited out, not dropped.
       const level = isTransientDbError(e) ? 'warn' : 'error';

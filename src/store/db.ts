@@ -14,13 +14,21 @@ export interface Queryable {
   copyText: (table: string, columns: readonly string[], text: string) => Promise<void>;
 }
 
+export interface TransactionOptions {
+  readonly durable?: boolean;
+}
+
 /** The database port: PostgreSQL over `pg` or embedded PGlite, one SQL dialect. */
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** A human description of where the data lives (no password). */
   readonly location: string;
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * `durable: false` lets the commit return before its WAL is flushed, for writes that can be
+   * redone from their source after a server crash.
+   */
+  transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions) => Promise<T>;
   /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
   listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;

@@ -1,154 +1,148 @@
+import type { OpenRide } from '../domain/ride-tracker.js';
+import type { Rider } from '../domain/rider.js';
 import type { Queryable } from './db.js';
 import type { IngestBatch, RideReading } from './ingest-batch.js';
-import type { OpenRide } from '../domain/ride-tracker.js';
-import { upsertRiders } from './riders.repository.js';
+import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
 
 /** What a batch write did, for logs and metrics. */
 export interface WriteStats {
   readonly readings: number;
   readonly rides: number;
   readonly rejects: number;
-  /** The batch overlapped stored rows (a replay) and took the slower conflict-tolerant path. */
+  /** Some rows were stored already (a replay) and took the conflict-tolerant path. */
   readonly replayed: boolean;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-// Readings of one minute share the "YYYY-MM-DDTHH:MM:" prefix; toISOString per row was a
-// measurable share of the COPY path.
-let minuteKey = NaN;
-let minutePrefix = '';
-function isoFast(ms: number): string {
-  const minute = Math.floor(ms / 60_000);
-  if (minute !== minuteKey) {
-    minuteKey = minute;
-    minutePrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
-  }
-  const rest = ms - minute * 60_000;
-  const sec = Math.floor(rest / 1000);
-  const milli = rest - sec * 1000;
-  return `${minutePrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-}
-
-/** Writes one batch; call inside a transaction so rows and positions commit together. */
-export async function writeBatch(tx: Queryable, b: IngestBatch): Promise<WriteStats> {
-  // Safe to relax: positions commit with the rows, so a batch lost in a server crash is read again.
-  await tx.query('SET LOCAL synchronous_commit = off');
-  await upsertRiders(tx, b.riders);
-  await insertRides(tx, b);
-  const replayed = await insertReadings(tx, b.readings);
-  await completeReadings(tx, b.completions);
-  await updateRides(tx, b);
-  await insertRejects(tx, b);
-  await savePositions(tx, b.source, b.positions);
+/**
+ * Writes one batch; call inside a transaction so rows and positions commit together.
+ * Round trips are few on purpose (a batch's latency bounds ingest): riders and rides in one
+ * statement, readings by COPY, everything else in one statement of data-modifying CTEs.
+ * `tolerant` sends every reading through ON CONFLICT, for a batch that collided unexpectedly.
+ */
+export async function writeBatch(
+  tx: Queryable,
+  b: IngestBatch,
+  opts: { tolerant?: boolean } = {},
+): Promise<WriteStats> {
+  await insertRidersAndRides(tx, b);
+  const fresh: RideReading[] = [];
+  const stored: RideReading[] = [];
+  for (const rr of b.readings) (opts.tolerant || rr.ride.alreadyStored ? stored : fresh).push(rr);
+  await copyReadings(tx, fresh);
+  await insertReadingsTolerant(tx, stored);
+  await finishBatch(tx, b);
   return {
     readings: b.readings.length,
     rides: b.startedRides.length,
     rejects: b.rejects.length,
-    replayed,
+    replayed: stored.length > 0,
   };
 }
 
-async function insertRides(tx: Queryable, b: IngestBatch): Promise<void> {
-  if (b.startedRides.length === 0) return;
-  const rides = b.startedRides;
-  // DO UPDATE (a no-op) rather than DO NOTHING so a replayed ride still returns its id.
-  const rows = await tx.query<{ ride_id: number; bike_serial: string; started_at: Date }>(
-    `INSERT INTO rides (rider_id, bike_serial, bike_key, started_at)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])
-     ON CONFLICT (bike_serial, started_at) DO UPDATE SET rider_id = EXCLUDED.rider_id
-     RETURNING ride_id, bike_serial, started_at`,
-    [
-      rides.map((r) => r.riderId),
-      rides.map((r) => r.bikeSerial),
-      rides.map((r) => r.bikeKey),
-      rides.map((r) => iso(r.startedAtMs)),
-    ],
-  );
-  const ids = new Map(rows.map((r) => [`${r.bike_serial}|${r.started_at.getTime()}`, r.ride_id]));
-  for (const ride of rides) ride.rideId = ids.get(`${ride.bikeSerial}|${ride.startedAtMs}`) ?? null;
-}
+const RIDERS_UPSERT = `
+  INSERT INTO riders (rider_id, title, first_name, last_name, gender, birth_date, height_cm, weight_kg,
+    email, address_line_1, address_line_2, city, postcode, account_created, original_source)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[],
+    $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::date[], $15::text[])
+  ON CONFLICT (rider_id) DO UPDATE SET title = EXCLUDED.title, first_name = EXCLUDED.first_name,
+    last_name = EXCLUDED.last_name, gender = EXCLUDED.gender, birth_date = EXCLUDED.birth_date,
+    height_cm = EXCLUDED.height_cm, weight_kg = EXCLUDED.weight_kg, email = EXCLUDED.email,
+    address_line_1 = EXCLUDED.address_line_1, address_line_2 = EXCLUDED.address_line_2,
+    city = EXCLUDED.city, postcode = EXCLUDED.postcode, account_created = EXCLUDED.account_created,
+    original_source = EXCLUDED.original_source`;
 
-function idOf(ride: OpenRide): number {
-  if (ride.rideId === null)
-    throw new Error(`ride of bike ${ride.bikeKey} has no id: it was never stored`);
-  return ride.rideId;
-}
-const rideIdOf = (rr: RideReading): number => idOf(rr.ride);
+// DO UPDATE (a no-op) rather than DO NOTHING so that a ride stored before still returns its id;
+// xmax = 0 tells a row inserted now from one that was there.
+const RIDES_INSERT = `
+  INSERT INTO rides (rider_id, bike_serial, bike_key, started_at)
+  SELECT * FROM unnest($16::bigint[], $17::text[], $18::text[], $19::timestamptz[])
+  ON CONFLICT (bike_serial, started_at) DO UPDATE SET rider_id = EXCLUDED.rider_id
+  RETURNING ride_id, bike_serial, started_at, (xmax = 0) AS inserted`;
 
-const nul = (v: number | null): string => (v === null ? '\\N' : String(v));
-
-async function insertReadings(tx: Queryable, readings: readonly RideReading[]): Promise<boolean> {
-  if (readings.length === 0) return false;
-  const parts: string[] = [];
-  for (const rr of readings) {
-    const r = rr.reading;
-    parts.push(
-      `${rideIdOf(rr)}\t${r.elapsedS}\t${isoFast(r.recordedAtMs)}\t${nul(r.heartRate)}\t${nul(r.rpm)}\t${nul(r.resistance)}\t${nul(r.powerW)}\n`,
-    );
+async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void> {
+  if (b.startedRides.length === 0 && b.riders.length === 0) return;
+  // One row per rider and per ride key: ON CONFLICT DO UPDATE may not touch a row twice.
+  const riders = [...new Map(b.riders.map((r) => [r.riderId, r])).values()];
+  const byKey = new Map<string, OpenRide[]>();
+  for (const ride of b.startedRides) {
+    const key = `${ride.bikeSerial}|${ride.startedAtMs}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), ride]);
   }
-  // COPY is the fast path; a replay collides with stored rows and falls back to ON CONFLICT.
-  await tx.query('SAVEPOINT readings_copy');
-  try {
-    await tx.copyText(
-      'readings',
-      ['ride_id', 'elapsed_s', 'recorded_at', 'heart_rate', 'rpm', 'resistance', 'power_w'],
-      parts.join(''),
-    );
-    await tx.query('RELEASE SAVEPOINT readings_copy');
-    return false;
-  } catch (e) {
-    if ((e as { code?: string }).code !== '23505') throw e;
-    await tx.query('ROLLBACK TO SAVEPOINT readings_copy');
+  const rides = [...byKey.values()].map((same) => same[0]!);
+  const col = <K extends keyof Rider>(k: K): Rider[K][] => riders.map((r) => r[k]);
+  const rows = await tx.query<{
+    ride_id: number;
+    bike_serial: string;
+    started_at: Date;
+    inserted: boolean;
+  }>(`WITH riders_upsert AS (${RIDERS_UPSERT}) ${RIDES_INSERT}`, [
+    col('riderId'),
+    col('title'),
+    col('firstName'),
+    col('lastName'),
+    col('gender'),
+    col('birthDate'),
+    col('heightCm'),
+    col('weightKg'),
+    col('email'),
+    col('addressLine1'),
+    col('addressLine2'),
+    col('city'),
+    col('postcode'),
+    col('accountCreated'),
+    col('originalSource'),
+    rides.map((r) => r.riderId),
+    rides.map((r) => r.bikeSerial),
+    rides.map((r) => r.bikeKey),
+    rides.map((r) => isoFast(r.startedAtMs)),
+  ]);
+  for (const row of rows) {
+    const same = byKey.get(`${row.bike_serial}|${row.started_at.getTime()}`) ?? [];
+    same.forEach((ride, i) => {
+      ride.rideId = row.ride_id;
+      // A second ride object for the same key in one batch is a replay of the first.
+      ride.alreadyStored = !row.inserted || i > 0;
+    });
   }
-  await tx.query(
-    `INSERT INTO readings (ride_id, elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w)
-     SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::float8[])
-     ON CONFLICT (ride_id, elapsed_s) DO NOTHING`,
-    [
-      readings.map(rideIdOf),
-      readings.map((rr) => rr.reading.elapsedS),
-      readings.map((rr) => iso(rr.reading.recordedAtMs)),
-      readings.map((rr) => rr.reading.heartRate),
-      readings.map((rr) => rr.reading.rpm),
-      readings.map((rr) => rr.reading.resistance),
-      readings.map((rr) => rr.reading.powerW),
-    ],
-  );
-  return true;
 }
 
-async function completeReadings(tx: Queryable, done: readonly RideReading[]): Promise<void> {
-  if (done.length === 0) return;
+/** Completions, ride summaries, rejects and the source positions, in one statement. */
+async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
+  const done = b.completions;
+  const u = b.rideUpdates;
+  const rejects = b.rejects;
+  // NUL bytes cannot be stored in text; everything else is kept verbatim.
+  const clean = (s: string): string => (s.includes('\0') ? s.replace(/\0/g, '\\0') : s);
   await tx.query(
-    `UPDATE readings r SET heart_rate = u.hr, rpm = u.rpm, power_w = u.pw
-     FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::float8[]) AS u(ride_id, elapsed_s, hr, rpm, pw)
-     WHERE r.ride_id = u.ride_id AND r.elapsed_s = u.elapsed_s`,
+    `WITH completed AS (
+       UPDATE readings r SET heart_rate = c.hr, rpm = c.rpm, power_w = c.pw
+       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::float8[]) AS c(ride_id, elapsed_s, hr, rpm, pw)
+       WHERE r.ride_id = c.ride_id AND r.elapsed_s = c.elapsed_s
+     ), summaries AS (
+       UPDATE rides r SET ended_at = s.ended_at, duration_s = s.duration_s, reading_count = s.reading_count,
+         avg_heart_rate = s.avg_hr, min_heart_rate = s.min_hr, max_heart_rate = s.max_hr,
+         avg_rpm = s.avg_rpm, avg_resistance = s.avg_res, avg_power_w = s.avg_pw,
+         max_power_w = s.max_pw, energy_kj = s.energy_kj
+       FROM unnest($6::bigint[], $7::timestamptz[], $8::int[], $9::int[], $10::float8[], $11::int[], $12::int[],
+                   $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[])
+         AS s(ride_id, ended_at, duration_s, reading_count, avg_hr, min_hr, max_hr, avg_rpm, avg_res, avg_pw, max_pw, energy_kj)
+       WHERE r.ride_id = s.ride_id
+     ), rejected AS (
+       INSERT INTO rejected_messages (source, partition, position, raw, reason)
+       SELECT $18, * FROM unnest($19::int[], $20::bigint[], $21::text[], $22::text[])
+       ON CONFLICT (source, partition, position) DO NOTHING
+     )
+     INSERT INTO source_offsets (source, partition, position)
+     SELECT $18, * FROM unnest($23::int[], $24::bigint[])
+     ON CONFLICT (source, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
     [
-      done.map(rideIdOf),
+      done.map((rr) => idOf(rr.ride)),
       done.map((rr) => rr.reading.elapsedS),
       done.map((rr) => rr.reading.heartRate),
       done.map((rr) => rr.reading.rpm),
       done.map((rr) => rr.reading.powerW),
-    ],
-  );
-}
-
-async function updateRides(tx: Queryable, b: IngestBatch): Promise<void> {
-  const u = b.rideUpdates;
-  if (u.length === 0) return;
-  await tx.query(
-    `UPDATE rides r SET ended_at = u.ended_at, duration_s = u.duration_s, reading_count = u.reading_count,
-       avg_heart_rate = u.avg_hr, min_heart_rate = u.min_hr, max_heart_rate = u.max_hr,
-       avg_rpm = u.avg_rpm, avg_resistance = u.avg_res, avg_power_w = u.avg_pw,
-       max_power_w = u.max_pw, energy_kj = u.energy_kj
-     FROM unnest($1::bigint[], $2::timestamptz[], $3::int[], $4::int[], $5::float8[], $6::int[], $7::int[],
-                 $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[])
-       AS u(ride_id, ended_at, duration_s, reading_count, avg_hr, min_hr, max_hr, avg_rpm, avg_res, avg_pw, max_pw, energy_kj)
-     WHERE r.ride_id = u.ride_id`,
-    [
       u.map((x) => idOf(x.ride)),
-      u.map((x) => (x.endedAtMs === null ? null : iso(x.endedAtMs))),
+      u.map((x) => (x.endedAtMs === null ? null : isoFast(x.endedAtMs))),
       u.map((x) => x.summary.durationS),
       u.map((x) => x.summary.readingCount),
       u.map((x) => x.summary.avgHeartRate),
@@ -159,39 +153,13 @@ async function updateRides(tx: Queryable, b: IngestBatch): Promise<void> {
       u.map((x) => x.summary.avgPowerW),
       u.map((x) => x.summary.maxPowerW),
       u.map((x) => x.summary.energyKj),
-    ],
-  );
-}
-
-async function insertRejects(tx: Queryable, b: IngestBatch): Promise<void> {
-  if (b.rejects.length === 0) return;
-  // NUL bytes cannot be stored in text; everything else is kept verbatim.
-  const clean = (s: string): string => (s.includes('\0') ? s.replace(/\0/g, '\\0') : s);
-  await tx.query(
-    `INSERT INTO rejected_messages (source, partition, position, raw, reason)
-     SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[])
-     ON CONFLICT (source, partition, position) DO NOTHING`,
-    [
       b.source,
-      b.rejects.map((r) => r.partition),
-      b.rejects.map((r) => r.position),
-      b.rejects.map((r) => clean(r.raw)),
-      b.rejects.map((r) => clean(r.reason)),
+      rejects.map((r) => r.partition),
+      rejects.map((r) => r.position),
+      rejects.map((r) => clean(r.raw)),
+      rejects.map((r) => clean(r.reason)),
+      [...b.positions.keys()],
+      [...b.positions.values()],
     ],
-  );
-}
-
-/** Stores the positions a source reached. */
-export async function savePositions(
-  tx: Queryable,
-  source: string,
-  positions: ReadonlyMap<number, number>,
-): Promise<void> {
-  if (positions.size === 0) return;
-  await tx.query(
-    `INSERT INTO source_offsets (source, partition, position)
-     SELECT $1, * FROM unnest($2::int[], $3::bigint[])
-     ON CONFLICT (source, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-    [source, [...positions.keys()], [...positions.values()]],
   );
 }

@@ -88,6 +88,8 @@ function toOpenRide(row: OpenRideRow): OpenRide {
     startedAtMs,
     riderId: row.rider_id,
     rideId: row.ride_id,
+    // Its readings up to lastElapsedS are known; the tracker only emits later ones.
+    alreadyStored: false,
     summary,
     lastElapsedS: row.max_el ?? 0,
     lastAtMs: Math.max(startedAtMs, row.max_at?.getTime() ?? 0),

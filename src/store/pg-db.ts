@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db, Queryable, SqlParam } from './db.js';
+import type { Db, Queryable, SqlParam, TransactionOptions } from './db.js';
 
 // int8 ids fit in a double for any realistic fleet; dates stay calendar dates, not local midnights.
 const asNumber = (v: string): number => Number(v);
@@ -64,7 +64,7 @@ export function openPgDb(
     query: base.query,
     exec: base.exec,
     copyText: () => Promise.reject(new Error('copyText needs a transaction on PostgreSQL')),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
       // A checked-out client that loses its server emits 'error'; unheard, that kills the process.
@@ -74,7 +74,10 @@ export function openPgDb(
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        // One round trip: BEGIN and the commit mode travel together.
+        await client.query(
+          opts?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN',
+        );
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;

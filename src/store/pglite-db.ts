@@ -38,6 +38,7 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
     kind: 'pglite',
     location: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     ...base,
+    // `durable` is ignored: an embedded database shares the fate of its process anyway.
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },

@@ -1,0 +1,77 @@
+import type { OpenRide } from '../domain/ride-tracker.js';
+import type { Queryable } from './db.js';
+import type { RideReading } from './ingest-batch.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+// Readings of one minute share the "YYYY-MM-DDTHH:MM:" prefix; toISOString per row was a
+// measurable share of the COPY path.
+let minuteKey = NaN;
+let minutePrefix = '';
+
+/** Epoch ms → ISO 8601 UTC, as `Date#toISOString` would print it, cheaply for nearby times. */
+export function isoFast(ms: number): string {
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== minuteKey) {
+    minuteKey = minute;
+    minutePrefix = iso(minute * 60_000).slice(0, 17);
+  }
+  const rest = ms - minute * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  return `${minutePrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
+/** The stored id of a ride; by the time readings are written its ride row exists. */
+export function idOf(ride: OpenRide): number {
+  if (ride.rideId === null)
+    throw new Error(`ride of bike ${ride.bikeKey} has no id: it was never stored`);
+  return ride.rideId;
+}
+
+const nul = (v: number | null): string => (v === null ? '\\N' : String(v));
+const COLUMNS = [
+  'ride_id',
+  'elapsed_s',
+  'recorded_at',
+  'heart_rate',
+  'rpm',
+  'resistance',
+  'power_w',
+];
+
+/** Bulk-loads readings no stored row can collide with: COPY, the fastest path PostgreSQL has. */
+export async function copyReadings(tx: Queryable, readings: readonly RideReading[]): Promise<void> {
+  if (readings.length === 0) return;
+  const parts: string[] = new Array<string>(readings.length);
+  for (let i = 0; i < readings.length; i++) {
+    const rr = readings[i]!;
+    const r = rr.reading;
+    parts[i] =
+      `${idOf(rr.ride)}\t${r.elapsedS}\t${isoFast(r.recordedAtMs)}\t${nul(r.heartRate)}\t` +
+      `${nul(r.rpm)}\t${nul(r.resistance)}\t${nul(r.powerW)}\n`;
+  }
+  await tx.copyText('readings', COLUMNS, parts.join(''));
+}
+
+/** Inserts readings that may already be stored (a replay): existing rows are left as they are. */
+export async function insertReadingsTolerant(
+  tx: Queryable,
+  readings: readonly RideReading[],
+): Promise<void> {
+  if (readings.length === 0) return;
+  await tx.query(
+    `INSERT INTO readings (ride_id, elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w)
+     SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::int[], $7::float8[])
+     ON CONFLICT (ride_id, elapsed_s) DO NOTHING`,
+    [
+      readings.map((rr) => idOf(rr.ride)),
+      readings.map((rr) => rr.reading.elapsedS),
+      readings.map((rr) => isoFast(rr.reading.recordedAtMs)),
+      readings.map((rr) => rr.reading.heartRate),
+      readings.map((rr) => rr.reading.rpm),
+      readings.map((rr) => rr.reading.resistance),
+      readings.map((rr) => rr.reading.powerW),
+    ],
+  );
+}
