@@ -88,7 +88,11 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   try {
     for (;;) {
       next ??= it.next();
-      const res = builder.count > 0 ? await raceTimeout(next, remaining(builder, o)) : await next;
+      // Nothing ready right now: the source is idle, so waiting longer only adds latency.
+      const res =
+        builder.count > 0
+          ? await raceTimeout(next, (await settledSoon(next)) ? remaining(builder, o) : 0)
+          : await next;
       if (res === TIMEOUT) {
         await flush();
         continue;
@@ -129,6 +133,17 @@ async function restoredTracker(o: PipelineOptions): Promise<RideTracker> {
 
 function remaining(b: BatchBuilder, o: PipelineOptions): number {
   return Math.max(0, b.firstAtMs + o.maxBatchWaitMs - Date.now());
+}
+
+/** True when `p` settles within one turn of the event loop. */
+async function settledSoon(p: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  const mark = (): void => {
+    settled = true;
+  };
+  p.then(mark, mark);
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
 }
 
 async function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
