@@ -57,6 +57,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   let tracker = await restoredTracker(o);
   const builder = new BatchBuilder(o.source.name);
   let inFlight: Promise<void> = Promise.resolve();
+  let writing = false;
 
   const handle = (msg: SourceMessage): void => {
     builder.begin(msg);
@@ -72,7 +73,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     const batch = builder.seal(tracker.openRides());
     // One batch is written while the next is parsed; never more, so memory stays flat.
     await inFlight;
-    inFlight = commitWithRetry(o, batch, stats);
+    writing = true;
+    inFlight = commitWithRetry(o, batch, stats).finally(() => (writing = false));
   };
 
   // Every position load after the first means partitions moved (a Kafka rebalance): another
@@ -88,11 +90,11 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   try {
     for (;;) {
       next ??= it.next();
-      // Nothing ready right now: the source is idle, so waiting longer only adds latency.
+      // The source has nothing ready and the database nothing to do: waiting longer only adds
+      // latency. While a write is in flight, the batch keeps growing instead.
+      const idle = builder.count > 0 && !writing && !(await settledSoon(next));
       const res =
-        builder.count > 0
-          ? await raceTimeout(next, (await settledSoon(next)) ? remaining(builder, o) : 0)
-          : await next;
+        builder.count > 0 ? await raceTimeout(next, idle ? 0 : remaining(builder, o)) : await next;
       if (res === TIMEOUT) {
         await flush();
         continue;
