@@ -123,6 +123,9 @@ simOptions(
     { untilIdle: f.untilIdle === true, simulator: simulatorChoice(f, false) },
     signal,
   );
+  // A run meant to end at the source's end that was stopped first has not finished its job;
+  // say so to whatever scheduled it (everything read so far is committed all the same).
+  if (f.untilIdle && signal.aborted) process.exitCode = 130;
 });
 
 simOptions(

@@ -94,4 +94,36 @@ describe('crash safety', () => {
       await b.close();
     }
   });
+
+  it('SIGINT commits what was read and exits 130 before the end; the next run finishes the file', async () => {
+    const target = await createPgDatabase();
+    dbs.push(target);
+    const env = { DATABASE_URL: target.url, INGEST_BATCH_MESSAGES: '300', LOG_LEVEL: 'info' };
+    const args = ['ingest', '--source', `file:${feed}`, '--until-idle'];
+    const child = spawnCli(args, env);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const db = openPgDb(target.url);
+    try {
+      for (;;) {
+        const [row] = await db
+          .query<{ position: number }>('SELECT position FROM source_offsets')
+          .catch(() => []);
+        if (row && row.position > 0) break;
+        await sleep(5);
+      }
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(130);
+      const [stopped] = await db.query<{ position: number }>('SELECT position FROM source_offsets');
+      expect(stopped!.position).toBeLessThan(statSync(feed).size);
+      expect(stderr).toMatch(/shutting down: finishing the current batch/);
+      const rest = await runCli(args, env);
+      expect(rest.code, rest.stderr).toBe(0);
+      const [done] = await db.query<{ position: number }>('SELECT position FROM source_offsets');
+      expect(done!.position).toBe(statSync(feed).size);
+    } finally {
+      await db.close();
+    }
+  });
 });

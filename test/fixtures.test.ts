@@ -155,3 +155,23 @@ describeEachDb('recorded fixtures', (get) => {
     expect(rows.map((r) => r.raw).join('\n')).toBe(readFileSync(LIVE_21, 'utf8').trim());
   });
 });
+
+describeEachDb('a corrupt feed that repeats a whole ride', (get) => {
+  it('stores the ride once and goes on, whatever the batch boundaries', async () => {
+    const { db } = get();
+    const lines = readFileSync(FIRST_1000, 'utf8').trim().split('\n');
+    // The same ride twice in a row: the second copy collides with the first, even in one batch.
+    const path = tempFile([
+      ...lines,
+      envelope('--------- beginning of a new ride'),
+      ...lines.slice(2),
+    ]);
+    for (const maxBatch of [5_000, 300]) {
+      await get().reset();
+      const stats = await ingestFile(db, path, { maxBatch });
+      expect(stats.rejects).toBe(0);
+      expect(await db.query('SELECT count(*)::int AS n FROM rides')).toEqual([{ n: 1 }]);
+      expect(await db.query('SELECT count(*)::int AS n FROM readings')).toEqual([{ n: 498 }]);
+    }
+  });
+});
