@@ -200,12 +200,9 @@ function record(ride: OpenRide, reading: Reading, sink: TrackerSink, update: boo
   sink.rideChanged(ride);
 }
 
-/** A `Ride` line that never got its `Telemetry` line is still a second of the ride: keep what is known. */
-function abandonPending(ride: OpenRide, sink: TrackerSink): void {
-  const p = ride.pending;
-  if (!p) return;
-  ride.pending = null;
-  const reading: Reading = {
+/** The reading a lone `Ride` line makes: its second and resistance, telemetry unknown. */
+export function withoutTelemetry(p: PendingRideLine): Reading {
+  return {
     elapsedS: p.elapsedS,
     recordedAtMs: p.atMs,
     heartRate: null,
@@ -213,6 +210,14 @@ function abandonPending(ride: OpenRide, sink: TrackerSink): void {
     resistance: p.resistance,
     powerW: null,
   };
+}
+
+/** A `Ride` line that never got its `Telemetry` line is still a second of the ride: keep what is known. */
+function abandonPending(ride: OpenRide, sink: TrackerSink): void {
+  const p = ride.pending;
+  if (!p) return;
+  ride.pending = null;
+  const reading = withoutTelemetry(p);
   addReading(ride.summary, reading);
   ride.lastElapsedS = p.elapsedS;
   if (p.atMs > ride.lastAtMs) ride.lastAtMs = p.atMs;

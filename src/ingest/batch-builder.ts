@@ -1,5 +1,5 @@
 import type { Rider } from '../domain/rider.js';
-import type { OpenRide, TrackerSink } from '../domain/ride-tracker.js';
+import { withoutTelemetry, type OpenRide, type TrackerSink } from '../domain/ride-tracker.js';
 import { summarize, type Reading } from '../domain/ride-summary.js';
 import type { IngestBatch, RejectRow, RideReading } from '../store/ingest-batch.js';
 import type { SourceMessage } from './source.js';
@@ -60,17 +60,7 @@ export class BatchBuilder implements TrackerSink {
       const p = ride.pending;
       if (!p || p.persisted) continue;
       p.persisted = true;
-      this.readings.push({
-        ride,
-        reading: {
-          elapsedS: p.elapsedS,
-          recordedAtMs: p.atMs,
-          heartRate: null,
-          rpm: null,
-          resistance: p.resistance,
-          powerW: null,
-        },
-      });
+      this.readings.push({ ride, reading: withoutTelemetry(p) });
     }
     const batch: IngestBatch = {
       source: this.source,
