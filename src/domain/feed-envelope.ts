@@ -7,7 +7,9 @@ const KEY_PREFIX = ',"key":"';
 const NEEDS_JSON = /[\u0000-\u001f\\]/;
 
 /** The line and key of a simple envelope, or null when the general JSON parser must decide. */
-export function fastUnwrap(value: string): { line: string; key: string | null } | null {
+export function fastUnwrap(
+  value: string,
+): { readonly kind: 'ok'; readonly line: string; readonly key: string | null } | null {
   let start = -1;
   for (const p of PREFIXES) {
     if (value.startsWith(p)) {
@@ -25,7 +27,8 @@ export function fastUnwrap(value: string): { line: string; key: string | null } 
   const line = value.slice(start, lineEnd);
   if (NEEDS_JSON.test(line)) return null;
   const rest = value.length - end - 1;
-  if (rest === 1 && value.charCodeAt(end + 1) === 125 /* } */) return { line, key: null };
+  if (rest === 1 && value.charCodeAt(end + 1) === 125 /* } */)
+    return { kind: 'ok', line, key: null };
   if (!value.startsWith(KEY_PREFIX, end + 1) || !value.endsWith('"}')) return null;
   const keyStart = end + 1 + KEY_PREFIX.length;
   const keyEnd = value.length - 2;
@@ -34,5 +37,5 @@ export function fastUnwrap(value: string): { line: string; key: string | null } 
     const c = value.charCodeAt(i);
     if (c === 92 || c === 34 || c < 32) return null;
   }
-  return { line, key: value.slice(keyStart, keyEnd) };
+  return { kind: 'ok', line, key: value.slice(keyStart, keyEnd) };
 }

@@ -62,7 +62,7 @@ function reject(reason: string): { kind: 'reject'; reason: string } {
 export function unwrapMessage(value: string): Unwrapped {
   if (value.charCodeAt(0) !== 123 /* { */) return { kind: 'ok', line: stripEol(value), key: null };
   const fast = fastUnwrap(value);
-  if (fast) return { kind: 'ok', line: fast.line, key: fast.key };
+  if (fast) return fast;
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
