@@ -5,7 +5,7 @@ import { TimestampFormatter, envelope, formatPower, hostTag } from './feed-forma
 import { simulateFleet } from './fleet.js';
 import { powerFor } from './power.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'real-feed');
+const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'real-feed');
 const TS = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}`;
 const HOST = String.raw`[a-z]+ v9`;
 

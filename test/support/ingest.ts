@@ -6,15 +6,8 @@ import { createFileSource } from '../../src/ingest/file-source.js';
 import { runPipeline, type PipelineStats } from '../../src/ingest/pipeline.js';
 import type { Db } from '../../src/store/db.js';
 
-export const FIXTURES = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'real-feed',
-);
+/** Recorded production messages, copied from the workspace's shared/fixtures so tests stand alone. */
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'real-feed');
 export const FIRST_1000 = join(FIXTURES, 'topic-offset0-first1000.jsonl');
 export const LIVE_21 = join(FIXTURES, 'live-2022-10-05-21msgs.jsonl');
 
