@@ -1,6 +1,6 @@
 // The Db port's contract, run against both adapters: pg (real PostgreSQL) and PGlite.
 import { expect, it } from 'vitest';
-import { copyRow } from '../src/store/copy-text.js';
+import { copyRow } from './support/copy-text.js';
 import { isTransientDbError } from '../src/store/db.js';
 import { describeEachDb } from './support/databases.js';
 

@@ -10,7 +10,7 @@ export interface Queryable {
   ) => Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec: (sql: string) => Promise<void>;
-  /** Bulk-loads rows given in COPY text format (see copy-text.ts) into `table (columns)`. */
+  /** Bulk-loads rows given in PostgreSQL COPY text format into `table (columns)`. */
   copyText: (table: string, columns: readonly string[], text: string) => Promise<void>;
 }
 

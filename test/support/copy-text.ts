@@ -1,4 +1,5 @@
-// COPY text format: tab-separated, \N for NULL, backslash escapes. Only what our columns need.
+// COPY text format (tab-separated, \N for NULL, backslash escapes), for tests that feed the Db
+// port COPY text with the awkward characters the ingest path never produces.
 
 /** A value COPY can take: numbers and text; null is SQL NULL. */
 export type CopyValue = string | number | null;
