@@ -109,5 +109,9 @@ describe('parseLine', () => {
     expect(reason('2022-07-06 23:29:36 b: [SYSTEM] data = {oops')).toMatch(/not valid JSON/);
     expect(reason('2022-07-06 23:29:36 b: hello')).toMatch(/unknown line kind/);
     expect(reason('--------- end of the world')).toMatch(/unknown marker/);
+    expect(reason('2022-07-06 23:29:36 b\u0000: Getting user data')).toMatch(/NUL byte/);
+    expect(reason('0050-01-01 10:00:00 b: Getting user data')).toMatch(/impossible timestamp/);
+    expect(reason('9999-12-31 23:30:00 b: Getting user data')).toMatch(/impossible timestamp/);
+    expect(reason(`2022-07-06 23:29:36 ${'h'.repeat(201)}: Getting user data`)).toMatch(/host tag/);
   });
 });

@@ -85,6 +85,8 @@ function stripEol(s: string): string {
 
 /** Parses one feed line; `zone` is the IANA zone the bikes' clocks are in. */
 export function parseLine(line: string, zone: string): ParseResult {
+  // PostgreSQL text cannot hold NUL; no real line has one.
+  if (line.includes('\0')) return reject('line contains a NUL byte');
   if (line.startsWith(MARKER_PREFIX)) {
     const text = line.slice(MARKER_PREFIX.length).trim();
     if (text.startsWith('beginning of')) return { kind: 'ok', event: { kind: 'marker', text } };
@@ -98,6 +100,7 @@ export function parseLine(line: string, zone: string): ParseResult {
   const rest = line.slice(tsEnd + 1);
   const sep = rest.indexOf(': ');
   if (sep <= 0) return reject('line has no "<host>: " tag after the timestamp');
+  if (sep > 200) return reject('host tag is over 200 characters');
   const host = rest.slice(0, sep);
   const body = rest.slice(sep + 2);
   if (body.startsWith('[INFO]: Telemetry')) return telemetry(body, atMs, host);
@@ -207,6 +210,9 @@ const TIMESTAMP_SEPARATORS: Readonly<Record<number, number>> = {
 };
 
 function timestampMs(t: string, end: number, zone: string): number | null {
+  const year = Number(t.slice(0, 4));
+  // Before the epoch or far ahead is a broken clock; both ends also keep Date.UTC and ISO printing exact.
+  if (year < 1970 || year > 2999) return null;
   const day = dayStartMs(t.slice(0, 10));
   if (day === null) return null;
   const h = two(t, 11);

@@ -182,4 +182,60 @@ describe('RideTracker', () => {
     expect(s.rejects).toEqual([]);
     expect(summarize(open!.summary).readingCount).toBe(2);
   });
+
+  it('rejects an out-of-order Ride line and never moves the last second back', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    for (const e of [
+      system(),
+      ride(1),
+      tele(1, 100),
+      ride(3),
+      ride(2),
+      tele(3, 120),
+      ride(3),
+      tele(3, 200),
+    ])
+      t.apply(null, e, s);
+    expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate])).toEqual([
+      [1, 100],
+      [3, 120],
+    ]);
+    expect(s.rejects).toEqual(['out-of-order Ride line: second 2 after second 3']);
+    expect(summarize(s.started[0]!.summary)).toMatchObject({ readingCount: 2, maxHeartRate: 120 });
+  });
+
+  it('rejects seconds that jump implausibly far, so later lines are not taken for replays', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply(null, system(), s);
+    t.apply(null, ride(1), s);
+    t.apply(null, tele(1, 100), s);
+    t.apply(null, tele(3_600, 100), s); // a clock an hour ahead, no Ride line
+    t.apply(null, ride(5_000), s); // a corrupt counter
+    t.apply(null, ride(2), s);
+    t.apply(null, tele(2, 101), s);
+    expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([1, 2]);
+    expect(s.rejects).toHaveLength(2);
+    expect(s.rejects[0]).toMatch(/jumps 3599 s past the ride's last second 1/);
+  });
+
+  it('keeps a Ride line for second 0', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    for (const e of [system(), ride(0), tele(0, 0), ride(1), tele(1, 90)]) t.apply(null, e, s);
+    expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([0, 1]);
+  });
+
+  it('after a restart, gives a key-less marker to the bike heard from last', () => {
+    const t = new RideTracker();
+    const s = new Recorder();
+    t.apply(null, system(), s);
+    t.apply(null, ride(1), s);
+    t.apply(null, tele(1, 100), s);
+    const t2 = new RideTracker();
+    t2.restore([...t.openRides()]);
+    t2.apply(null, marker, s);
+    expect([...t2.openRides()]).toEqual([]);
+  });
 });

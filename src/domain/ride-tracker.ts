@@ -21,6 +21,7 @@ export interface OpenRide {
   /** The store found this ride's row already there (a replay): its readings may exist too. */
   alreadyStored: boolean;
   readonly summary: SummaryState;
+  /** Last second stored for the ride, -1 before the first. Never decreases. */
   lastElapsedS: number;
   lastAtMs: number;
   pending: PendingRideLine | null;
@@ -52,7 +53,14 @@ export class RideTracker {
 
   /** Continues rides that were open in the database when the process (re)started. */
   restore(rides: readonly OpenRide[]): void {
-    for (const ride of rides) this.bikes.set(ride.bikeKey, { ride, noRideReason: null });
+    let latest: OpenRide | null = null;
+    for (const ride of rides) {
+      this.bikes.set(ride.bikeKey, { ride, noRideReason: null });
+      if (!latest || ride.lastAtMs > latest.lastAtMs) latest = ride;
+    }
+    // In a key-less feed a marker belongs to the bike that spoke last: after a restart, that is
+    // the open ride heard from most recently.
+    this.lastHost = latest?.bikeKey ?? null;
   }
 
   /** Rides currently open, e.g. to store their unpaired `Ride` lines at a batch boundary. */
@@ -113,7 +121,7 @@ export class RideTracker {
       rideId: null,
       alreadyStored: false,
       summary: emptySummary(),
-      lastElapsedS: 0,
+      lastElapsedS: -1,
       lastAtMs: atMs,
       pending: null,
       endedAtMs: null,
@@ -133,6 +141,12 @@ export class RideTracker {
     if (!ride) return sink.reject(noRide(bike, bikeKey));
     // Seconds already stored come again only in a replay: they are no news.
     if (e.elapsedS <= ride.lastElapsedS || e.elapsedS === ride.pending?.elapsedS) return;
+    if (ride.pending && e.elapsedS < ride.pending.elapsedS)
+      return sink.reject(
+        `out-of-order Ride line: second ${e.elapsedS} after second ${ride.pending.elapsedS}`,
+      );
+    const jump = tooFarAhead(ride, e.elapsedS);
+    if (jump) return sink.reject(jump);
     abandonPending(ride, sink);
     ride.pending = {
       elapsedS: e.elapsedS,
@@ -167,6 +181,8 @@ export class RideTracker {
     // A Telemetry line whose Ride line was never seen (joined mid-ride): its second follows from the clock.
     const elapsedS = Math.round((e.atMs - ride.startedAtMs) / 1000);
     if (elapsedS <= ride.lastElapsedS) return;
+    const jump = tooFarAhead(ride, elapsedS);
+    if (jump) return sink.reject(jump);
     const reading: Reading = {
       elapsedS,
       recordedAtMs: e.atMs,
@@ -188,13 +204,26 @@ export class RideTracker {
   }
 }
 
+// A second this far past the ride's last one is a clock or counter glitch, not a gap: taken as
+// true, it would make every later line of the ride look like a replay of stored seconds.
+const MAX_GAP_S = 900;
+const MAX_RIDE_S = 86_400;
+
+function tooFarAhead(ride: OpenRide, elapsedS: number): string | null {
+  if (elapsedS > MAX_RIDE_S) return `second ${elapsedS} is beyond a day of riding`;
+  const last = Math.max(ride.lastElapsedS, 0);
+  if (elapsedS - last > MAX_GAP_S)
+    return `second ${elapsedS} jumps ${elapsedS - last} s past the ride's last second ${last}`;
+  return null;
+}
+
 function* openRidesOf(bikes: Map<string, BikeState>): IterableIterator<OpenRide> {
   for (const b of bikes.values()) if (b.ride) yield b.ride;
 }
 
 function record(ride: OpenRide, reading: Reading, sink: TrackerSink, update: boolean): void {
   addReading(ride.summary, reading);
-  ride.lastElapsedS = reading.elapsedS;
+  ride.lastElapsedS = Math.max(ride.lastElapsedS, reading.elapsedS);
   if (reading.recordedAtMs > ride.lastAtMs) ride.lastAtMs = reading.recordedAtMs;
   sink.reading(ride, reading, update);
   sink.rideChanged(ride);
@@ -219,7 +248,7 @@ function abandonPending(ride: OpenRide, sink: TrackerSink): void {
   ride.pending = null;
   const reading = withoutTelemetry(p);
   addReading(ride.summary, reading);
-  ride.lastElapsedS = p.elapsedS;
+  ride.lastElapsedS = Math.max(ride.lastElapsedS, p.elapsedS);
   if (p.atMs > ride.lastAtMs) ride.lastAtMs = p.atMs;
   // Stored already at a batch boundary: only the summary moves.
   if (!p.persisted) sink.reading(ride, reading, false);

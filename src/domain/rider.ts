@@ -45,18 +45,26 @@ const epochDate = z
   .int()
   .refine((v) => v >= MIN_DATE_MS && v < MAX_DATE_MS, 'must be epoch ms between 1900 and 2100');
 
+// PostgreSQL text cannot hold NUL, which JSON can smuggle in as \u0000.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\0'), 'contains a NUL byte');
+
 const RawRider = z.object({
+  // Stored as bigint: anything a JS number holds exactly.
   user_id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  name: z.string().trim().min(1).max(200),
-  gender: z.string().max(50).nullish(),
-  address: z.string().max(500),
+  name: text(200).pipe(z.string().trim().min(1)),
+  gender: text(50).nullish(),
+  address: text(500),
   date_of_birth: epochDate.nullish(),
-  email_address: z.string().max(320).nullish(),
+  email_address: text(320).nullish(),
   height_cm: z.number().int().min(0).max(400).nullish(),
   weight_kg: z.number().int().min(0).max(700).nullish(),
   account_create_date: epochDate.nullish(),
-  bike_serial: z.string().max(100).nullish(),
-  original_source: z.string().max(100).nullish(),
+  bike_serial: text(100).nullish(),
+  original_source: text(100).nullish(),
 });
 
 /** Cleans the `[SYSTEM] data = {...}` record into a rider, or says what is wrong with it. */

@@ -65,7 +65,10 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     if (un.kind === 'reject') return builder.reject(un.reason);
     const parsed = parseLine(un.line, o.feedTimeZone);
     if (parsed.kind === 'reject') return builder.reject(parsed.reason);
-    tracker.apply(msg.key ?? un.key, parsed.event, builder);
+    const key = msg.key ?? un.key;
+    if (key !== null && (key.includes('\0') || key.length > 200))
+      return builder.reject('message key is not a bike serial (NUL byte or over 200 characters)');
+    tracker.apply(key, parsed.event, builder);
   };
 
   const flush = async (): Promise<void> => {

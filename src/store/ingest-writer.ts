@@ -1,7 +1,7 @@
 import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Rider } from '../domain/rider.js';
 import type { Queryable } from './db.js';
-import type { IngestBatch, RideReading } from './ingest-batch.js';
+import type { IngestBatch, RideReading, RideUpdate } from './ingest-batch.js';
 import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
 
 /** What a batch write did, for logs and metrics. */
@@ -56,7 +56,7 @@ const RIDERS_UPSERT = `
 const RIDES_INSERT = `
   INSERT INTO rides (rider_id, bike_serial, bike_key, started_at)
   SELECT * FROM unnest($16::bigint[], $17::text[], $18::text[], $19::timestamptz[])
-  ON CONFLICT (bike_serial, started_at) DO UPDATE SET rider_id = EXCLUDED.rider_id
+  ON CONFLICT (bike_serial, started_at) DO UPDATE SET bike_key = rides.bike_key
   RETURNING ride_id, bike_serial, started_at, (xmax = 0) AS inserted`;
 
 async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void> {
@@ -109,7 +109,14 @@ async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void
 /** Completions, ride summaries, rejects and the source positions, in one statement. */
 async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
   const done = b.completions;
-  const u = b.rideUpdates;
+  // One row per ride. Two ride objects for one stored ride (a replay within the batch): the one
+  // that has counted more readings is the truer summary, as the guard below has it across batches.
+  const byRide = new Map<number, RideUpdate>();
+  for (const x of b.rideUpdates) {
+    const seen = byRide.get(idOf(x.ride));
+    if (!seen || x.summary.readingCount >= seen.summary.readingCount) byRide.set(idOf(x.ride), x);
+  }
+  const u = [...byRide.values()];
   const rejects = b.rejects;
   // NUL bytes cannot be stored in text; everything else is kept verbatim.
   const clean = (s: string): string => (s.includes('\0') ? s.replace(/\0/g, '\\0') : s);
@@ -119,14 +126,17 @@ async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
        FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::float8[]) AS c(ride_id, elapsed_s, hr, rpm, pw)
        WHERE r.ride_id = c.ride_id AND r.elapsed_s = c.elapsed_s
      ), summaries AS (
-       UPDATE rides r SET ended_at = s.ended_at, duration_s = s.duration_s, reading_count = s.reading_count,
+       UPDATE rides r SET ended_at = s.ended_at, duration_s = s.duration_s,
+         reading_count = s.reading_count,
          avg_heart_rate = s.avg_hr, min_heart_rate = s.min_hr, max_heart_rate = s.max_hr,
          avg_rpm = s.avg_rpm, avg_resistance = s.avg_res, avg_power_w = s.avg_pw,
          max_power_w = s.max_pw, energy_kj = s.energy_kj
        FROM unnest($6::bigint[], $7::timestamptz[], $8::int[], $9::int[], $10::float8[], $11::int[], $12::int[],
                    $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[])
          AS s(ride_id, ended_at, duration_s, reading_count, avg_hr, min_hr, max_hr, avg_rpm, avg_res, avg_pw, max_pw, energy_kj)
-       WHERE r.ride_id = s.ride_id
+       -- A summary never goes back: not when a replay re-counts a stored ride from zero, nor
+       -- when a process that lost a partition commits late.
+       WHERE r.ride_id = s.ride_id AND s.reading_count >= r.reading_count
      ), rejected AS (
        INSERT INTO rejected_messages (source, partition, position, raw, reason)
        SELECT $18, * FROM unnest($19::int[], $20::bigint[], $21::text[], $22::text[])
@@ -134,7 +144,8 @@ async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
      )
      INSERT INTO source_offsets (source, partition, position)
      SELECT $18, * FROM unnest($23::int[], $24::bigint[])
-     ON CONFLICT (source, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+     ON CONFLICT (source, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+       WHERE source_offsets.position < EXCLUDED.position`,
     [
       done.map((rr) => idOf(rr.ride)),
       done.map((rr) => rr.reading.elapsedS),

@@ -91,7 +91,7 @@ function toOpenRide(row: OpenRideRow): OpenRide {
     // Its readings up to lastElapsedS are known; the tracker only emits later ones.
     alreadyStored: false,
     summary,
-    lastElapsedS: row.max_el ?? 0,
+    lastElapsedS: row.max_el ?? -1,
     lastAtMs: Math.max(startedAtMs, row.max_at?.getTime() ?? 0),
     pending: half
       ? {
