@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { PipelineStats } from '../ingest/pipeline.js';
-import type { Db } from '../store/db.js';
+import { pingDatabase, type Db } from '../store/db.js';
 
 /** Builds the HTTP server of `deloton start` (health now; API and dashboard join it later). */
 export function buildHttpServer(opts: {
@@ -15,12 +15,7 @@ export function buildHttpServer(opts: {
     disableRequestLogging: true,
   });
   app.get('/health', async (_req, reply) => {
-    let database: 'ok' | 'unreachable' = 'ok';
-    try {
-      await opts.db.query('SELECT 1');
-    } catch {
-      database = 'unreachable';
-    }
+    const database = (await pingDatabase(opts.db)) ? 'ok' : 'unreachable';
     const ingest = opts.ingestStats?.() ?? null;
     const ok = database === 'ok' && !ingest?.lastError;
     return reply.code(ok ? 200 : 503).send({

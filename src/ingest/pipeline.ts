@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { parseLine, unwrapMessage } from '../domain/feed.js';
 import { RideTracker } from '../domain/ride-tracker.js';
-import type { Db } from '../store/db.js';
-import { isTransientDbError } from '../store/db.js';
+import { isCollision, isTransientDbError, type Db } from '../store/db.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch } from '../store/ingest-writer.js';
 import { loadOpenRides } from '../store/open-rides.repository.js';
@@ -38,8 +37,7 @@ export interface PipelineStats {
 }
 
 const TIMEOUT = Symbol('timeout');
-// unique_violation, and ON CONFLICT DO UPDATE touching one row twice.
-const COLLISIONS = new Set(['23505', '21000']);
+const REBUILD = Symbol('rebuild');
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -81,12 +79,25 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   };
 
   // Every position load after the first means partitions moved (a Kafka rebalance): another
-  // process may have written to these bikes, so the tracker is rebuilt before reading on.
+  // process may have written to these bikes. The loop commits what it has and rebuilds the
+  // tracker first; only then are positions read, so state and positions agree.
   let loads = 0;
-  let rebuild = false;
-  const load = (partitions: readonly number[]) => {
-    if (loads++ > 0) rebuild = true;
-    return loadPositions(o.db, o.source.name, partitions);
+  const gate: { ask: () => void; done: () => void; wanted: Promise<typeof REBUILD> } = {
+    ask: () => undefined,
+    done: () => undefined,
+    wanted: new Promise(() => undefined),
+  };
+  const armGate = (): void => {
+    gate.wanted = new Promise((r) => (gate.ask = () => r(REBUILD)));
+  };
+  armGate();
+  const load = async (partitions: readonly number[]): Promise<Map<number, number>> => {
+    if (loads++ > 0) {
+      const done = new Promise<void>((r) => (gate.done = r));
+      gate.ask();
+      await done;
+    }
+    return withRetry(o, 'loading positions', () => loadPositions(o.db, o.source.name, partitions));
   };
   const it = o.source.read(load, o.signal)[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<readonly SourceMessage[]>> | null = null;
@@ -96,20 +107,22 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
       // The source has nothing ready and the database nothing to do: waiting longer only adds
       // latency. While a write is in flight, the batch keeps growing instead.
       const idle = builder.count > 0 && !writing && !(await settledSoon(next));
-      const res =
-        builder.count > 0 ? await raceTimeout(next, idle ? 0 : remaining(builder, o)) : await next;
+      const wait = builder.count > 0 ? raceTimeout(next, idle ? 0 : remaining(builder, o)) : next;
+      const res = await Promise.race([wait, gate.wanted]);
+      if (res === REBUILD) {
+        await flush();
+        await inFlight;
+        tracker = await restoredTracker(o);
+        armGate();
+        gate.done();
+        continue;
+      }
       if (res === TIMEOUT) {
         await flush();
         continue;
       }
       next = null;
       if (res.done) break;
-      if (rebuild) {
-        rebuild = false;
-        await flush();
-        await inFlight;
-        tracker = await restoredTracker(o);
-      }
       for (const msg of res.value) {
         handle(msg);
         if (builder.count >= o.maxBatchMessages) await flush();
@@ -122,6 +135,10 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     await flush();
     await inFlight;
   } finally {
+    // A rejoin after the loop has ended has nothing left to rebuild.
+    gate.ask = () => gate.done();
+    // Whatever ended the loop, the batch being written is finished before anyone closes the database.
+    await inFlight.catch(() => undefined);
     await it.return?.();
   }
   return stats;
@@ -130,7 +147,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
 /** A tracker continuing the rides the database holds open. */
 async function restoredTracker(o: PipelineOptions): Promise<RideTracker> {
   const tracker = new RideTracker();
-  const open = await loadOpenRides(o.db);
+  const open = await withRetry(o, 'loading open rides', () => loadOpenRides(o.db));
   tracker.restore(open);
   if (open.length > 0) o.logger.info({ openRides: open.length }, 'continuing rides left open');
   return tracker;
@@ -185,12 +202,10 @@ async function commitWithRetry(
       stats.lastCommitAtMs = Date.now();
       if (stats.lastError) o.logger.info({ attempt }, 'database back; pipeline resumed');
       stats.lastError = null;
-      o.onCommit?.(batch, stats);
-      await o.source.committed?.(batch.positions);
-      return;
+      break;
     } catch (e) {
       const err = e as Error & { code?: string };
-      if (!tolerant && err.code && COLLISIONS.has(err.code)) {
+      if (!tolerant && isCollision(err)) {
         // Rows were stored already in a way the tracker could not know (e.g. the same ride twice
         // in a corrupt feed): write this batch again with every reading through ON CONFLICT.
         tolerant = true;
@@ -207,6 +222,23 @@ async function commitWithRetry(
         { err: err.message, code: err.code, attempt, retryInMs: delay },
         'batch write failed; retrying',
       );
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+  // Outside the retry: the batch is committed, and must not be written again if these throw.
+  o.onCommit?.(batch, stats);
+  await o.source.committed?.(batch.positions);
+}
+
+/** Runs a read the pipeline cannot go on without, waiting out database outages. */
+async function withRetry<T>(o: PipelineOptions, what: string, fn: () => Promise<T>): Promise<T> {
+  let delay = 100;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      o.logger.warn({ err: (e as Error).message, retryInMs: delay }, `${what} failed; retrying`);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 10_000);
     }

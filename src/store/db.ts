@@ -48,3 +48,19 @@ export function isTransientDbError(err: unknown): boolean {
     msg,
   );
 }
+
+/** The write collided with rows already stored (unique violation, or one row touched twice). */
+export function isCollision(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '21000';
+}
+
+/** Whether the database answers at all. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  try {
+    await db.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
