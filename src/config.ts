@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DelotonError } from './domain/errors.js';
 import { isValidTimeZone } from './domain/feed-time.js';
@@ -27,6 +26,10 @@ const Env = z
     KAFKA_BROKERS: z
       .string()
       .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+      .refine(
+        (v) => v.split(',').every((b) => Number(b.slice(b.lastIndexOf(':') + 1)) <= 65_535),
+        'has a port above 65535',
+      )
       .optional(),
     KAFKA_TOPIC: z.string().min(1).default('deloton'),
     KAFKA_GROUP_ID: z.string().min(1).default('deloton-ingest'),

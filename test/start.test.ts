@@ -1,12 +1,13 @@
 // `deloton start` with no configuration: embedded database under DATA_DIR, HTTP /health, and a
 // clean shutdown on Ctrl-C (SIGINT) that loses nothing.
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openPgliteDb } from '../src/store/pglite-db.js';
-import { spawnCli } from './support/cli.js';
+import { runCli, spawnCli } from './support/cli.js';
 import { FIRST_1000 } from './support/ingest.js';
 
 interface Health {
@@ -82,5 +83,22 @@ describe('deloton start', () => {
     expect(later.ingest!.messages).toBeGreaterThan(first.ingest!.messages);
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
+  });
+
+  it('says so and exits 1 when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = await runCli(['start', '--source', `file:${FIRST_1000}`], {
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'deloton-start-')),
+        PORT: String(port),
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
+      expect(r.stderr).not.toMatch(/stopped cleanly/);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { DelotonError } from '../domain/errors.js';
 import { buildHttpServer } from './http-server.js';
-import { startIngest } from './ingest-service.js';
+import { startIngest, type IngestService } from './ingest-service.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
 
@@ -18,17 +19,24 @@ export async function runStart(
   // The source is checked first: a usage mistake should not wait on a database.
   const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
   const db = await openDatabase(config, logger);
-  const ingest = startIngest({ db, source, config, logger, signal });
-  const http = buildHttpServer({ db, logger, ingestStats: ingest.stats });
+  let ingest: IngestService | null = null;
+  const http = buildHttpServer({ db, logger, ingestStats: () => ingest?.stats() ?? null });
   try {
-    const address = await http.listen({ port: config.port, host: '0.0.0.0' });
+    // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
+    const address = await http.listen({ port: config.port, host: '0.0.0.0' }).catch((e: Error) => {
+      throw new DelotonError(
+        'port_unavailable',
+        `cannot listen on port ${config.port}: ${e.message}`,
+      );
+    });
     logger.info({ address, health: `${address}/health` }, 'http server listening');
+    ingest = startIngest({ db, source, config, logger, signal });
     await ingest.done;
+    logger.info('stopped cleanly');
   } finally {
-    // Ingest has flushed its last batch by now (or failed); stop serving, then close the database.
+    // Ingest has committed its last batch by now (or failed); stop serving, then close the database.
     await http.close();
     await source.close();
     await db.close();
-    logger.info('stopped cleanly');
   }
 }

@@ -1,6 +1,11 @@
 /** Error codes the platform raises on purpose; anything else is a bug. */
 export type ErrorCode =
-  'config_invalid' | 'cli_usage' | 'source_unavailable' | 'db_unavailable' | 'migration_failed';
+  | 'config_invalid'
+  | 'cli_usage'
+  | 'source_unavailable'
+  | 'db_unavailable'
+  | 'migration_failed'
+  | 'port_unavailable';
 
 /** A typed error with a stable `code` callers can switch on. */
 export class DelotonError extends Error {

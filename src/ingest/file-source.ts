@@ -15,6 +15,8 @@ export interface FileSourceOptions {
 
 const NL = 0x0a;
 const CHUNK_MESSAGES = 2_000;
+const MAX_LINE = 16 << 20;
+const PARTIAL_LINE_WAIT_MS = 200;
 
 /** A file of one message per line (the `{"log": ...}` envelope or a bare line); positions are byte offsets. */
 export function createFileSource(opts: FileSourceOptions): Source {
@@ -44,6 +46,9 @@ async function* readFile(
   for (;;) {
     let carry: Buffer | null = null;
     let carryStart = pos;
+    // A line longer than MAX_LINE is cut: its head is kept (to be rejected with its reason), the
+    // rest skipped up to its newline, so one broken line cannot exhaust memory.
+    let oversize: { offset: number; head: string } | null = null;
     const stream = createReadStream(path, { start: pos, highWaterMark: 1 << 20 });
     for await (const raw of stream as AsyncIterable<Buffer>) {
       if (signal.aborted) {
@@ -56,7 +61,16 @@ async function* readFile(
       for (let nl = buf.indexOf(NL); nl !== -1; nl = buf.indexOf(NL, lineStart)) {
         const offset = carryStart + lineStart;
         const next = carryStart + nl + 1;
-        if (nl > lineStart) {
+        if (oversize) {
+          out.push({
+            partition: 0,
+            offset: oversize.offset,
+            next,
+            key: null,
+            value: oversize.head,
+          });
+          oversize = null;
+        } else if (nl > lineStart) {
           out.push({
             partition: 0,
             offset,
@@ -64,30 +78,36 @@ async function* readFile(
             key: null,
             value: buf.toString('utf8', lineStart, nl),
           });
-          if (out.length >= CHUNK_MESSAGES) {
-            yield out;
-            out = [];
-          }
+        }
+        if (out.length >= CHUNK_MESSAGES) {
+          yield out;
+          out = [];
         }
         lineStart = nl + 1;
       }
       if (out.length) yield out;
       carry = lineStart < buf.length ? buf.subarray(lineStart) : null;
       carryStart += lineStart;
+      if (carry && carry.length > MAX_LINE) {
+        oversize ??= {
+          offset: carryStart,
+          head: `${carry.toString('utf8', 0, 4096)}... [line cut: over ${MAX_LINE} bytes]`,
+        };
+        carryStart += carry.length;
+        carry = null;
+      }
     }
-    pos = carryStart;
+    const partial = (carry?.length ?? 0) > 0 || oversize !== null;
+    // Reading resumes at the start of the unfinished line, if any.
+    pos = oversize ? oversize.offset : carryStart;
     if (opts.untilIdle) {
-      // A last line without its newline is complete once the file is done.
-      if (carry && carry.length > 0)
-        yield [
-          {
-            partition: 0,
-            offset: pos,
-            next: pos + carry.length,
-            key: null,
-            value: carry.toString('utf8'),
-          },
-        ];
+      if (!partial) return;
+      // A last line without its newline may still be being written: read on if the file grows.
+      await sleep(PARTIAL_LINE_WAIT_MS);
+      if ((await stat(path)).size > carryStart + (carry?.length ?? 0)) continue;
+      const value = oversize ? oversize.head : carry!.toString('utf8');
+      const offset = oversize ? oversize.offset : carryStart;
+      yield [{ partition: 0, offset, next: carryStart + (carry?.length ?? 0), key: null, value }];
       return;
     }
     try {

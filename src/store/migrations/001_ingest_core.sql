@@ -44,7 +44,7 @@ CREATE INDEX rides_started_at ON rides (started_at);
 CREATE INDEX rides_rider ON rides (rider_id, started_at);
 
 -- No foreign key to rides: checking one per row would halve the COPY rate of the largest table.
--- Deleting a ride deletes its readings in the same statement (store/rides.repository.ts).
+-- Whatever deletes a ride must delete its readings in the same transaction.
 CREATE TABLE readings (
   ride_id     bigint NOT NULL,
   elapsed_s   integer NOT NULL,
