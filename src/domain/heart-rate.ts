@@ -1,0 +1,132 @@
+import type { Gender } from './rider.js';
+
+/** Which formula gives a rider's maximum heart rate. */
+export type MaxHrFormula = 'gulati-tanaka' | 'fox';
+
+/** What an alert is about. */
+export type AlertKind = 'high' | 'low';
+
+/** The alert settings (ALERT_* variables). */
+export interface AlertSettings {
+  readonly formula: MaxHrFormula;
+  /** Below this while pedalling is abnormally low. */
+  readonly lowBpm: number;
+  /** Consecutive abnormal readings before an alert fires. */
+  readonly sustainReadings: number;
+  /** Least time between two alerts of one kind in one ride. */
+  readonly cooldownMs: number;
+}
+
+/** The defaults the issue names: Gulati/Tanaka, 40 bpm, 3 readings, 5 minutes. */
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+  formula: 'gulati-tanaka',
+  lowBpm: 40,
+  sustainReadings: 3,
+  cooldownMs: 5 * 60_000,
+};
+
+// "Normal for a while" before the same kind may fire again: half a minute of normal seconds.
+const RECOVERY_READINGS = 30;
+
+/** Whole years from a `YYYY-MM-DD` birth date to an instant (UTC calendar). */
+export function ageOn(birthDate: string, atMs: number): number {
+  const at = new Date(atMs);
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  let age = at.getUTCFullYear() - y;
+  const beforeBirthday =
+    at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d);
+  if (beforeBirthday) age--;
+  return age;
+}
+
+/**
+ * A rider's maximum heart rate in whole bpm: Gulati (206 - 0.88 x age) for women, Tanaka
+ * (208 - 0.7 x age) for men, the lower of the two otherwise; or Fox (220 - age).
+ */
+export function maxHeartRate(age: number, gender: Gender, formula: MaxHrFormula): number {
+  if (formula === 'fox') return Math.round(220 - age);
+  const gulati = 206 - 0.88 * age;
+  const tanaka = 208 - 0.7 * age;
+  switch (gender) {
+    case 'female':
+      return Math.round(gulati);
+    case 'male':
+      return Math.round(tanaka);
+    case 'other':
+    case 'unknown':
+      return Math.round(Math.min(gulati, tanaka));
+  }
+}
+
+/** One heart-rate reading as the detector sees it. */
+export interface HrSample {
+  readonly elapsedS: number;
+  readonly atMs: number;
+  readonly bpm: number;
+}
+
+/** An alert the detector raised: the run of readings that caused it and the limit they crossed. */
+export interface HeartRateAlert {
+  readonly kind: AlertKind;
+  readonly readings: readonly HrSample[];
+  readonly limitBpm: number;
+  readonly detectedAtMs: number;
+}
+
+/** Per-ride detector state. */
+export interface HeartRateState {
+  readonly maxBpm: number;
+  run: { kind: AlertKind; samples: HrSample[] } | null;
+  normalStreak: number;
+  lastFiredAtMs: Record<AlertKind, number | null>;
+  /** Whether the rate has been normal for a while since the kind last fired. */
+  recovered: Record<AlertKind, boolean>;
+}
+
+/** A fresh detector for a ride whose rider has this maximum heart rate. */
+export function newHeartRateState(maxBpm: number): HeartRateState {
+  return {
+    maxBpm,
+    run: null,
+    normalStreak: 0,
+    lastFiredAtMs: { high: null, low: null },
+    recovered: { high: true, low: true },
+  };
+}
+
+/**
+ * Feeds one reading; returns the alert it completes, if any. A heart rate of 0 or unknown is
+ * no contact: it neither breaks nor extends a run.
+ */
+export function observeHeartRate(
+  s: HeartRateState,
+  r: { elapsedS: number; atMs: number; heartRate: number | null; rpm: number | null },
+  settings: AlertSettings,
+): HeartRateAlert | null {
+  const bpm = r.heartRate;
+  if (bpm === null || bpm === 0) return null;
+  const kind: AlertKind | null =
+    bpm > s.maxBpm ? 'high' : bpm < settings.lowBpm && (r.rpm ?? 0) > 0 ? 'low' : null;
+  if (kind === null) {
+    s.run = null;
+    s.normalStreak++;
+    if (s.normalStreak >= RECOVERY_READINGS) s.recovered = { high: true, low: true };
+    return null;
+  }
+  s.normalStreak = 0;
+  const sample: HrSample = { elapsedS: r.elapsedS, atMs: r.atMs, bpm };
+  if (s.run?.kind === kind) s.run.samples.push(sample);
+  else s.run = { kind, samples: [sample] };
+  if (s.run.samples.length !== settings.sustainReadings) return null;
+  const last = s.lastFiredAtMs[kind];
+  const mayFire = last === null || (s.recovered[kind] && r.atMs - last >= settings.cooldownMs);
+  if (!mayFire) return null;
+  s.lastFiredAtMs[kind] = r.atMs;
+  s.recovered[kind] = false;
+  return {
+    kind,
+    readings: [...s.run.samples],
+    limitBpm: kind === 'high' ? s.maxBpm : settings.lowBpm,
+    detectedAtMs: r.atMs,
+  };
+}
