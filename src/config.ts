@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { DelotonError } from './domain/errors.js';
 import { isValidTimeZone } from './domain/feed-time.js';
+import type { AlertSettings } from './domain/heart-rate.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -15,6 +16,16 @@ const int = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+// A duration as "300" (seconds), "90s", "5m" or "1h", in milliseconds.
+const duration = z
+  .string()
+  .regex(/^\d+(s|m|h)?$/, 'must be a duration such as 300, 90s, 5m or 1h')
+  .transform((v) => {
+    const n = parseInt(v, 10);
+    const unit = v.endsWith('h') ? 3_600_000 : v.endsWith('m') ? 60_000 : 1_000;
+    return n * unit;
+  });
 
 const Env = z
   .object({
@@ -46,6 +57,12 @@ const Env = z
       .default('info'),
     INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(20_000),
     INGEST_BATCH_WAIT_MS: int(1, 60_000).default(100),
+    ALERT_MAX_HR_FORMULA: z
+      .enum(['gulati-tanaka', 'fox'], { message: 'must be gulati-tanaka or fox' })
+      .default('gulati-tanaka'),
+    ALERT_LOW_BPM: int(1, 200).default(40),
+    ALERT_SUSTAIN_READINGS: int(1, 3_600).default(3),
+    ALERT_COOLDOWN: duration.default(5 * 60_000),
   })
   .superRefine((e, ctx) => {
     if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
@@ -71,6 +88,7 @@ export interface Config {
   readonly port: number;
   readonly logLevel: string;
   readonly ingest: { readonly batchMessages: number; readonly batchWaitMs: number };
+  readonly alerts: AlertSettings;
 }
 
 /** Reads `.env` (when present) under the real environment, which wins. */
@@ -113,6 +131,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     ingest: Object.freeze({
       batchMessages: e.INGEST_BATCH_MESSAGES,
       batchWaitMs: e.INGEST_BATCH_WAIT_MS,
+    }),
+    alerts: Object.freeze({
+      formula: e.ALERT_MAX_HR_FORMULA,
+      lowBpm: e.ALERT_LOW_BPM,
+      sustainReadings: e.ALERT_SUSTAIN_READINGS,
+      cooldownMs: e.ALERT_COOLDOWN,
     }),
   });
 }

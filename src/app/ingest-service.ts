@@ -48,6 +48,7 @@ export function startIngest(opts: {
     feedTimeZone: opts.config.feedTimeZone,
     maxBatchMessages: opts.config.ingest.batchMessages,
     maxBatchWaitMs: opts.config.ingest.batchWaitMs,
+    alerts: opts.config.alerts,
     logger: log,
     signal: opts.signal,
     onCommit: (_batch, s) => {

@@ -1,5 +1,6 @@
 import type { FeedEvent } from './feed.js';
-import { cleanRider, type Rider } from './rider.js';
+import type { HeartRateState } from './heart-rate.js';
+import { cleanRider, type Gender, type Rider } from './rider.js';
 import { addReading, emptySummary, type Reading, type SummaryState } from './ride-summary.js';
 
 /** A `Ride` line still waiting for its `Telemetry` line. */
@@ -17,6 +18,8 @@ export interface OpenRide {
   readonly bikeSerial: string;
   readonly startedAtMs: number;
   readonly riderId: number;
+  /** What the rider's personal heart-rate limits follow from. */
+  readonly rider: { readonly gender: Gender; readonly birthDate: string | null };
   rideId: number | null;
   /** The store found this ride's row already there (a replay): its readings may exist too. */
   alreadyStored: boolean;
@@ -26,6 +29,8 @@ export interface OpenRide {
   lastAtMs: number;
   pending: PendingRideLine | null;
   endedAtMs: number | null;
+  /** Heart-rate detector state, created on the ride's first reading by whoever detects alerts. */
+  heartRate: HeartRateState | null;
 }
 
 /** Where the tracker reports what the events mean; the ingest batch implements it. */
@@ -118,6 +123,7 @@ export class RideTracker {
       bikeSerial: rider.bikeSerial ?? bikeKey,
       startedAtMs: atMs,
       riderId: rider.riderId,
+      rider: { gender: rider.gender, birthDate: rider.birthDate },
       rideId: null,
       alreadyStored: false,
       summary: emptySummary(),
@@ -125,6 +131,7 @@ export class RideTracker {
       lastAtMs: atMs,
       pending: null,
       endedAtMs: null,
+      heartRate: null,
     };
     bike.ride = ride;
     sink.rider(rider);

@@ -1,7 +1,8 @@
 import type { Rider } from '../domain/rider.js';
 import { withoutTelemetry, type OpenRide, type TrackerSink } from '../domain/ride-tracker.js';
 import { summarize, type Reading } from '../domain/ride-summary.js';
-import type { IngestBatch, RejectRow, RideReading } from '../store/ingest-batch.js';
+import type { RideAlertDetector } from '../domain/ride-alerts.js';
+import type { IngestBatch, RejectRow, RideAlert, RideReading } from '../store/ingest-batch.js';
 import type { SourceMessage } from './source.js';
 
 /** Collects what the tracker reports for one batch, then seals it into rows to write. */
@@ -12,6 +13,7 @@ export class BatchBuilder implements TrackerSink {
   private completions: RideReading[] = [];
   private touched = new Set<OpenRide>();
   private rejects: RejectRow[] = [];
+  private alerts: RideAlert[] = [];
   private positions = new Map<number, number>();
   private current: SourceMessage | null = null;
   /** Messages in the batch so far. */
@@ -19,7 +21,10 @@ export class BatchBuilder implements TrackerSink {
   /** When the batch got its first message (ms), to bound how long a message waits. */
   firstAtMs = 0;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly detector: RideAlertDetector | null = null,
+  ) {}
 
   /** Marks the message the following reports belong to, and counts it. */
   begin(msg: SourceMessage): void {
@@ -39,6 +44,8 @@ export class BatchBuilder implements TrackerSink {
 
   reading(ride: OpenRide, reading: Reading, update: boolean): void {
     (update ? this.completions : this.readings).push({ ride, reading });
+    const alert = this.detector?.observe(ride, reading);
+    if (alert) this.alerts.push({ ride, alert });
   }
 
   rideChanged(ride: OpenRide): void {
@@ -75,6 +82,7 @@ export class BatchBuilder implements TrackerSink {
         endedAtMs: ride.endedAtMs,
       })),
       rejects: this.rejects,
+      alerts: this.alerts,
       positions: this.positions,
       messageCount: this.count,
     };
@@ -84,6 +92,7 @@ export class BatchBuilder implements TrackerSink {
     this.completions = [];
     this.touched = new Set();
     this.rejects = [];
+    this.alerts = [];
     this.positions = new Map();
     this.current = null;
     this.count = 0;

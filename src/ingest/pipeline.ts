@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { parseLine, unwrapMessage } from '../domain/feed.js';
+import type { AlertSettings } from '../domain/heart-rate.js';
+import { RideAlertDetector } from '../domain/ride-alerts.js';
 import { RideTracker } from '../domain/ride-tracker.js';
 import { isCollision, isTransientDbError, type Db } from '../store/db.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch } from '../store/ingest-writer.js';
-import { loadOpenRides } from '../store/open-rides.repository.js';
+import { loadOpenRides, loadRideHeartRates } from '../store/open-rides.repository.js';
 import { loadPositions } from '../store/offsets.repository.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { Source, SourceMessage } from './source.js';
@@ -20,6 +22,8 @@ export interface PipelineOptions {
   readonly maxBatchWaitMs: number;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** Heart-rate alert settings; without them no alerts are detected. */
+  readonly alerts?: AlertSettings;
   /** Called after each committed batch (progress, metrics). */
   readonly onCommit?: (batch: IngestBatch, stats: PipelineStats) => void;
 }
@@ -52,8 +56,9 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     lastError: null,
     lastCommitAtMs: null,
   };
-  let tracker = await restoredTracker(o);
-  const builder = new BatchBuilder(o.source.name);
+  const detector = o.alerts ? new RideAlertDetector(o.alerts) : null;
+  let tracker = await restoredTracker(o, detector);
+  const builder = new BatchBuilder(o.source.name, detector);
   let inFlight: Promise<void> = Promise.resolve();
   let writing = false;
 
@@ -112,7 +117,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
       if (res === REBUILD) {
         await flush();
         await inFlight;
-        tracker = await restoredTracker(o);
+        tracker = await restoredTracker(o, detector);
         armGate();
         gate.done();
         continue;
@@ -144,10 +149,36 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   return stats;
 }
 
-/** A tracker continuing the rides the database holds open. */
-async function restoredTracker(o: PipelineOptions): Promise<RideTracker> {
+/** A tracker continuing the rides the database holds open, their alert detectors caught up. */
+async function restoredTracker(
+  o: PipelineOptions,
+  detector: RideAlertDetector | null,
+): Promise<RideTracker> {
   const tracker = new RideTracker();
   const open = await withRetry(o, 'loading open rides', () => loadOpenRides(o.db));
+  if (detector) {
+    // The detector's state follows from the stored readings; the alerts it finds again were
+    // stored with them, so they are dropped here.
+    const byId = new Map(open.map((r) => [r.rideId, r]));
+    const rows = await withRetry(o, 'loading heart rates', () =>
+      loadRideHeartRates(
+        o.db,
+        [...byId.keys()].filter((id): id is number => id !== null),
+      ),
+    );
+    for (const row of rows) {
+      const ride = byId.get(row.ride_id);
+      if (!ride) continue;
+      detector.observe(ride, {
+        elapsedS: row.elapsed_s,
+        recordedAtMs: row.recorded_at.getTime(),
+        heartRate: row.heart_rate,
+        rpm: row.rpm,
+        resistance: null,
+        powerW: null,
+      });
+    }
+  }
   tracker.restore(open);
   if (open.length > 0) o.logger.info({ openRides: open.length }, 'continuing rides left open');
   return tracker;

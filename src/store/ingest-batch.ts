@@ -1,3 +1,4 @@
+import type { HeartRateAlert } from '../domain/heart-rate.js';
 import type { Rider } from '../domain/rider.js';
 import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Reading, RideSummary } from '../domain/ride-summary.js';
@@ -23,6 +24,12 @@ export interface RideReading {
   readonly reading: Reading;
 }
 
+/** An alert a reading of the ride completed. */
+export interface RideAlert {
+  readonly ride: OpenRide;
+  readonly alert: HeartRateAlert;
+}
+
 /** Everything one batch writes, in one transaction, with the source position it reached. */
 export interface IngestBatch {
   readonly source: string;
@@ -33,6 +40,8 @@ export interface IngestBatch {
   readonly completions: readonly RideReading[];
   readonly rideUpdates: readonly RideUpdate[];
   readonly rejects: readonly RejectRow[];
+  /** The outbox: alerts commit with the readings that caused them. */
+  readonly alerts: readonly RideAlert[];
   readonly positions: ReadonlyMap<number, number>;
   readonly messageCount: number;
 }

@@ -1,6 +1,6 @@
 import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Rider } from '../domain/rider.js';
-import type { Queryable } from './db.js';
+import type { Queryable, SqlParam } from './db.js';
 import type { IngestBatch, RideReading, RideUpdate } from './ingest-batch.js';
 import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
 
@@ -141,6 +141,11 @@ async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
        INSERT INTO rejected_messages (source, partition, position, raw, reason)
        SELECT $18, * FROM unnest($19::int[], $20::bigint[], $21::text[], $22::text[])
        ON CONFLICT (source, partition, position) DO NOTHING
+     ), alerted AS (
+       INSERT INTO alerts (ride_id, rider_id, kind, readings, limit_bpm, detected_at, elapsed_s)
+       SELECT * FROM unnest($25::bigint[], $26::bigint[], $27::text[], $28::jsonb[], $29::int[],
+                            $30::timestamptz[], $31::int[])
+       ON CONFLICT (ride_id, kind, elapsed_s) DO NOTHING
      )
      INSERT INTO source_offsets (source, partition, position)
      SELECT $18, * FROM unnest($23::int[], $24::bigint[])
@@ -171,6 +176,30 @@ async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
       rejects.map((r) => clean(r.reason)),
       [...b.positions.keys()],
       [...b.positions.values()],
+      ...alertColumns(b),
     ],
   );
+  // Wakes the mail workers; NOTIFY is delivered on commit, so they never see uncommitted alerts.
+  if (b.alerts.length > 0)
+    await tx.query(`SELECT pg_notify('${ALERTS_CHANNEL}', $1)`, [String(b.alerts.length)]);
+}
+
+/** The NOTIFY channel on which new alerts are announced. */
+export const ALERTS_CHANNEL = 'deloton_alerts';
+
+function alertColumns(b: IngestBatch): SqlParam[] {
+  const a = b.alerts;
+  return [
+    a.map((x) => idOf(x.ride)),
+    a.map((x) => x.ride.riderId),
+    a.map((x) => x.alert.kind),
+    a.map((x) =>
+      JSON.stringify(
+        x.alert.readings.map((r) => ({ elapsed_s: r.elapsedS, at: isoFast(r.atMs), bpm: r.bpm })),
+      ),
+    ),
+    a.map((x) => x.alert.limitBpm),
+    a.map((x) => isoFast(x.alert.detectedAtMs)),
+    a.map((x) => x.alert.readings[x.alert.readings.length - 1]!.elapsedS),
+  ];
 }

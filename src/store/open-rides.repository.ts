@@ -1,4 +1,5 @@
 import type { OpenRide } from '../domain/ride-tracker.js';
+import type { Gender } from '../domain/rider.js';
 import type { SummaryState } from '../domain/ride-summary.js';
 import type { Queryable } from './db.js';
 
@@ -7,6 +8,8 @@ interface OpenRideRow {
   bike_key: string;
   bike_serial: string;
   rider_id: number;
+  gender: Gender | null;
+  birth_date: string | null;
   started_at: Date;
   last_elapsed: number | null;
   last_at: Date | null;
@@ -31,11 +34,12 @@ interface OpenRideRow {
 // The last reading, when it has no telemetry, is a Ride line stored at a batch boundary whose
 // Telemetry line may still come: it is restored as pending and left out of the totals.
 const OPEN_RIDES_SQL = `
-SELECT r.ride_id, r.bike_key, r.bike_serial, r.rider_id, r.started_at,
+SELECT r.ride_id, r.bike_key, r.bike_serial, r.rider_id, r.started_at, p.gender, p.birth_date,
        l.elapsed_s AS last_elapsed, l.recorded_at AS last_at, l.resistance AS last_resistance,
        (l.heart_rate IS NULL AND l.rpm IS NULL AND l.power_w IS NULL) AS last_is_half,
        a.*
 FROM rides r
+LEFT JOIN riders p ON p.rider_id = r.rider_id
 LEFT JOIN LATERAL (
   SELECT * FROM readings x WHERE x.ride_id = r.ride_id ORDER BY x.elapsed_s DESC LIMIT 1
 ) l ON true
@@ -87,6 +91,7 @@ function toOpenRide(row: OpenRideRow): OpenRide {
     bikeSerial: row.bike_serial,
     startedAtMs,
     riderId: row.rider_id,
+    rider: { gender: row.gender ?? 'unknown', birthDate: row.birth_date },
     rideId: row.ride_id,
     // Its readings up to lastElapsedS are known; the tracker only emits later ones.
     alreadyStored: false,
@@ -102,5 +107,28 @@ function toOpenRide(row: OpenRideRow): OpenRide {
         }
       : null,
     endedAtMs: null,
+    heartRate: null,
   };
+}
+
+/** A stored reading's heart-rate fields, to rebuild a ride's alert detector after a restart. */
+export interface HeartRateRow {
+  readonly ride_id: number;
+  readonly elapsed_s: number;
+  readonly recorded_at: Date;
+  readonly heart_rate: number | null;
+  readonly rpm: number | null;
+}
+
+/** The stored readings of the given rides, in ride and time order. */
+export async function loadRideHeartRates(
+  db: Queryable,
+  rideIds: readonly number[],
+): Promise<HeartRateRow[]> {
+  if (rideIds.length === 0) return [];
+  return db.query<HeartRateRow>(
+    `SELECT ride_id, elapsed_s, recorded_at, heart_rate, rpm FROM readings
+     WHERE ride_id = ANY($1::bigint[]) ORDER BY ride_id, elapsed_s`,
+    [[...rideIds]],
+  );
 }

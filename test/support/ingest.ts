@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { DEFAULT_ALERT_SETTINGS } from '../../src/domain/heart-rate.js';
 import { createFileSource } from '../../src/ingest/file-source.js';
 import { runPipeline, type PipelineStats } from '../../src/ingest/pipeline.js';
 import type { Db } from '../../src/store/db.js';
@@ -27,6 +28,7 @@ export function ingestFile(
     maxBatchWaitMs: 100,
     logger: silent,
     signal: new AbortController().signal,
+    alerts: DEFAULT_ALERT_SETTINGS,
   });
 }
 

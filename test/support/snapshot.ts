@@ -6,6 +6,7 @@ export interface Snapshot {
   readings: unknown[];
   rejected: unknown[];
   offsets: unknown[];
+  alerts: unknown[];
 }
 
 /** Everything ingestion wrote, in a stable order, without the columns that record wall-clock time. */
@@ -28,6 +29,12 @@ export async function snapshot(db: Db): Promise<Snapshot> {
     ),
     offsets: await db.query(
       'SELECT source, partition, position FROM source_offsets ORDER BY source, partition',
+    ),
+    alerts: await db.query(
+      `SELECT r.bike_serial, r.started_at, a.rider_id, a.kind, a.readings, a.limit_bpm,
+              a.detected_at, a.elapsed_s, a.state
+       FROM alerts a JOIN rides r USING (ride_id)
+       ORDER BY r.bike_serial, r.started_at, a.elapsed_s, a.kind`,
     ),
   };
 }
