@@ -87,19 +87,17 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   // process may have written to these bikes. The loop commits what it has and rebuilds the
   // tracker first; only then are positions read, so state and positions agree.
   let loads = 0;
-  const gate: { ask: () => void; done: () => void; wanted: Promise<typeof REBUILD> } = {
-    ask: () => undefined,
-    done: () => undefined,
-    wanted: new Promise(() => undefined),
+  const gate = {
+    wanted: false,
+    /** Wakes the loop while it waits for the source; replaced every iteration. */
+    wake: (): void => undefined,
+    done: (): void => undefined,
   };
-  const armGate = (): void => {
-    gate.wanted = new Promise((r) => (gate.ask = () => r(REBUILD)));
-  };
-  armGate();
   const load = async (partitions: readonly number[]): Promise<Map<number, number>> => {
     if (loads++ > 0) {
       const done = new Promise<void>((r) => (gate.done = r));
-      gate.ask();
+      gate.wanted = true;
+      gate.wake();
       await done;
     }
     return withRetry(o, 'loading positions', () => loadPositions(o.db, o.source.name, partitions));
@@ -113,12 +111,16 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
       // latency. While a write is in flight, the batch keeps growing instead.
       const idle = builder.count > 0 && !writing && !(await settledSoon(next));
       const wait = builder.count > 0 ? raceTimeout(next, idle ? 0 : remaining(builder, o)) : next;
-      const res = await Promise.race([wait, gate.wanted]);
+      // A fresh wake-up promise per wait: racing one long-lived promise would chain every
+      // chunk ever read to it and keep them all in memory.
+      const woken = new Promise<typeof REBUILD>((r) => (gate.wake = () => r(REBUILD)));
+      const res = gate.wanted ? REBUILD : await Promise.race([wait, woken]);
+      gate.wake = () => undefined;
       if (res === REBUILD) {
         await flush();
         await inFlight;
         tracker = await restoredTracker(o, detector);
-        armGate();
+        gate.wanted = false;
         gate.done();
         continue;
       }
@@ -141,7 +143,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     await inFlight;
   } finally {
     // A rejoin after the loop has ended has nothing left to rebuild.
-    gate.ask = () => gate.done();
+    gate.wake = () => gate.done();
     // Whatever ended the loop, the batch being written is finished before anyone closes the database.
     await inFlight.catch(() => undefined);
     await it.return?.();
