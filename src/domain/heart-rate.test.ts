@@ -21,7 +21,7 @@ function feed(
     const elapsedS = from + i;
     const a = observeHeartRate(
       s,
-      { elapsedS, atMs: elapsedS * 1000, heartRate: bpm, rpm: opts.rpm ?? 60 },
+      { elapsedS, recordedAtMs: elapsedS * 1000, heartRate: bpm, rpm: opts.rpm ?? 60 },
       opts.settings ?? S,
     );
     if (a) out.push(a);

@@ -100,33 +100,37 @@ export function newHeartRateState(maxBpm: number): HeartRateState {
  */
 export function observeHeartRate(
   s: HeartRateState,
-  r: { elapsedS: number; atMs: number; heartRate: number | null; rpm: number | null },
+  r: { elapsedS: number; recordedAtMs: number; heartRate: number | null; rpm: number | null },
   settings: AlertSettings,
 ): HeartRateAlert | null {
   const bpm = r.heartRate;
   if (bpm === null || bpm === 0) return null;
+  const atMs = r.recordedAtMs;
   const kind: AlertKind | null =
     bpm > s.maxBpm ? 'high' : bpm < settings.lowBpm && (r.rpm ?? 0) > 0 ? 'low' : null;
   if (kind === null) {
     s.run = null;
     s.normalStreak++;
-    if (s.normalStreak >= RECOVERY_READINGS) s.recovered = { high: true, low: true };
+    if (s.normalStreak >= RECOVERY_READINGS) {
+      s.recovered.high = true;
+      s.recovered.low = true;
+    }
     return null;
   }
   s.normalStreak = 0;
-  const sample: HrSample = { elapsedS: r.elapsedS, atMs: r.atMs, bpm };
+  const sample: HrSample = { elapsedS: r.elapsedS, atMs, bpm };
   if (s.run?.kind === kind) s.run.samples.push(sample);
   else s.run = { kind, samples: [sample] };
   if (s.run.samples.length !== settings.sustainReadings) return null;
   const last = s.lastFiredAtMs[kind];
-  const mayFire = last === null || (s.recovered[kind] && r.atMs - last >= settings.cooldownMs);
+  const mayFire = last === null || (s.recovered[kind] && atMs - last >= settings.cooldownMs);
   if (!mayFire) return null;
-  s.lastFiredAtMs[kind] = r.atMs;
+  s.lastFiredAtMs[kind] = atMs;
   s.recovered[kind] = false;
   return {
     kind,
     readings: [...s.run.samples],
     limitBpm: kind === 'high' ? s.maxBpm : settings.lowBpm,
-    detectedAtMs: r.atMs,
+    detectedAtMs: atMs,
   };
 }

@@ -16,11 +16,7 @@ export class RideAlertDetector {
   /** Feeds one new reading of a ride; returns the alert it completes, if any. */
   observe(ride: OpenRide, r: Reading): HeartRateAlert | null {
     ride.heartRate ??= newHeartRateState(this.maxBpm(ride));
-    return observeHeartRate(
-      ride.heartRate,
-      { elapsedS: r.elapsedS, atMs: r.recordedAtMs, heartRate: r.heartRate, rpm: r.rpm },
-      this.settings,
-    );
+    return observeHeartRate(ride.heartRate, r, this.settings);
   }
 
   /** The rider's maximum at the ride's date; with no birth date there is no personal maximum. */
