@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
+import { startMailService } from './app/mail-service.js';
 import { openDatabase } from './app/open-db.js';
 import { runIngest } from './app/ingest-command.js';
 import { runSimulation } from './app/simulate.js';
@@ -147,6 +148,21 @@ simOptions(
   const target = f.out ? ({ kind: 'file', path: f.out } as const) : ({ kind: 'kafka' } as const);
   await runSimulation({ ...sim, target }, config, logger, signal);
 });
+
+program
+  .command('alerts')
+  .description('send queued heart-rate alert mails until stopped (needs SMTP_URL)')
+  .action(async () => {
+    const { config, logger, signal } = context();
+    if (!config.mail.smtpUrl)
+      throw new DelotonError('config_invalid', 'deloton alerts needs SMTP_URL (smtp://host:port)');
+    const db = await openDatabase(config, logger);
+    try {
+      await startMailService({ db, config, logger, signal });
+    } finally {
+      await db.close();
+    }
+  });
 
 program
   .command('db')

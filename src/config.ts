@@ -63,6 +63,16 @@ const Env = z
     ALERT_LOW_BPM: int(1, 200).default(40),
     ALERT_SUSTAIN_READINGS: int(1, 3_600).default(3),
     ALERT_COOLDOWN: duration.default(5 * 60_000),
+    ALERT_CC: z.email({ message: 'must be an email address' }).optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/]+/, 'must be smtp://[user:pass@]host[:port] or smtps://...')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('Deloton <alerts@deloton.invalid>'),
+    DISPLAY_TIMEZONE: z
+      .string()
+      .default('Europe/London')
+      .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
   })
   .superRefine((e, ctx) => {
     if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
@@ -89,6 +99,14 @@ export interface Config {
   readonly logLevel: string;
   readonly ingest: { readonly batchMessages: number; readonly batchWaitMs: number };
   readonly alerts: AlertSettings;
+  readonly mail: {
+    /** null: no mail server; alert mails stay in the outbox. */
+    readonly smtpUrl: string | null;
+    readonly from: string;
+    readonly alertCc: string | null;
+  };
+  /** Zone in which people see times (mails, reports, the daily API). */
+  readonly displayTimeZone: string;
 }
 
 /** Reads `.env` (when present) under the real environment, which wins. */
@@ -132,6 +150,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       batchMessages: e.INGEST_BATCH_MESSAGES,
       batchWaitMs: e.INGEST_BATCH_WAIT_MS,
     }),
+    mail: Object.freeze({
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM,
+      alertCc: e.ALERT_CC ?? null,
+    }),
+    displayTimeZone: e.DISPLAY_TIMEZONE,
     alerts: Object.freeze({
       formula: e.ALERT_MAX_HR_FORMULA,
       lowBpm: e.ALERT_LOW_BPM,

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { DelotonError } from '../domain/errors.js';
 import { buildHttpServer } from './http-server.js';
 import { startIngest, type IngestService } from './ingest-service.js';
+import { startMailService } from './mail-service.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
 
@@ -31,7 +32,9 @@ export async function runStart(
     });
     logger.info({ address, health: `${address}/health` }, 'http server listening');
     ingest = startIngest({ db, source, config, logger, signal });
+    const mail = startMailService({ db, config, logger, signal });
     await ingest.done;
+    await mail;
     logger.info('stopped cleanly');
   } finally {
     // Ingest has committed its last batch by now (or failed); stop serving, then close the database.

@@ -1,5 +1,6 @@
 import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Rider } from '../domain/rider.js';
+import { ALERTS_CHANNEL } from './alerts.repository.js';
 import type { Queryable, SqlParam } from './db.js';
 import type { IngestBatch, RideReading, RideUpdate } from './ingest-batch.js';
 import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
@@ -183,9 +184,6 @@ async function finishBatch(tx: Queryable, b: IngestBatch): Promise<void> {
   if (b.alerts.length > 0)
     await tx.query(`SELECT pg_notify('${ALERTS_CHANNEL}', $1)`, [String(b.alerts.length)]);
 }
-
-/** The NOTIFY channel on which new alerts are announced. */
-export const ALERTS_CHANNEL = 'deloton_alerts';
 
 function alertColumns(b: IngestBatch): SqlParam[] {
   const a = b.alerts;

@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import { alertMail } from '../mail/alert-mail.js';
+import type { Mailer } from '../mail/mailer.js';
+import {
+  ALERTS_CHANNEL,
+  claimDueAlerts,
+  markAlertFailed,
+  markAlertRetry,
+  markAlertSent,
+  type DueAlert,
+} from '../store/alerts.repository.js';
+import type { Db } from '../store/db.js';
+
+export interface MailWorkerOptions {
+  readonly db: Db;
+  readonly mailer: Mailer;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** Staff copy of every alert mail (ALERT_CC). */
+  readonly cc: string | null;
+  /** Zone the mails show times in. */
+  readonly timeZone: string;
+  /** Domain of the mails' Message-IDs. */
+  readonly domain: string;
+  /** A sweep for due alerts runs this often even without a notification. */
+  readonly sweepMs?: number;
+  readonly maxAttempts?: number;
+}
+
+/** Delivery counts, also the worker's health. */
+export interface MailWorkerStats {
+  sent: number;
+  failed: number;
+  retried: number;
+  lastError: string | null;
+}
+
+const BATCH = 20;
+// A claimed alert is hidden from other workers this long; a worker that dies frees it then.
+const LEASE_MS = 60_000;
+
+/** Backoff after the n-th failed attempt: 1 s, 2 s, 4 s ... up to 10 minutes. */
+export const retryDelayMs = (attempts: number): number =>
+  Math.min(1_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+
+/** Sends queued alerts until `signal` aborts: woken by NOTIFY, and by a sweep timer as a fallback. */
+export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerStats> {
+  const log = o.logger.child({ lane: 'alerts' });
+  const stats: MailWorkerStats = { sent: 0, failed: 0, retried: 0, lastError: null };
+  let wake: (() => void) | null = null;
+  const poke = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const unlisten = await o.db.listen(ALERTS_CHANNEL, poke);
+  o.signal.addEventListener('abort', poke, { once: true });
+  log.info({ sweepMs: o.sweepMs ?? 5_000 }, 'mail worker started');
+  try {
+    while (!o.signal.aborted) {
+      let due: DueAlert[] = [];
+      try {
+        due = await claimDueAlerts(o.db, BATCH, LEASE_MS);
+      } catch (e) {
+        stats.lastError = (e as Error).message;
+        log.warn({ err: stats.lastError }, 'claiming alerts failed; retrying');
+      }
+      for (const a of due) {
+        try {
+          await deliver(a, o, stats, log);
+        } catch (e) {
+          // Recording the outcome failed (database down): the lease expires and it is tried again.
+          stats.lastError = (e as Error).message;
+          log.warn({ alertId: a.alert_id, err: stats.lastError }, 'recording a delivery failed');
+        }
+      }
+      if (due.length === BATCH) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, o.sweepMs ?? 5_000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    o.signal.removeEventListener('abort', poke);
+    await unlisten().catch(() => undefined);
+    log.info(stats, 'mail worker stopped');
+  }
+  return stats;
+}
+
+async function deliver(
+  a: DueAlert,
+  o: MailWorkerOptions,
+  stats: MailWorkerStats,
+  log: Logger,
+): Promise<void> {
+  const at = { alertId: a.alert_id, kind: a.kind, attempt: a.attempts };
+  if (!a.email) {
+    await markAlertFailed(o.db, a.alert_id, 'the rider has no email address');
+    stats.failed++;
+    log.warn(at, 'alert not mailed: rider has no email address');
+    return;
+  }
+  const mail = alertMail({
+    alertId: a.alert_id,
+    kind: a.kind,
+    limitBpm: a.limit_bpm,
+    readings: a.readings,
+    rideStartedAt: a.started_at,
+    bikeSerial: a.bike_serial,
+    rider: {
+      email: a.email,
+      title: a.title,
+      firstName: a.first_name ?? '',
+      lastName: a.last_name ?? '',
+    },
+    cc: o.cc,
+    timeZone: o.timeZone,
+    domain: o.domain,
+  });
+  const res = await o.mailer.send(mail);
+  switch (res.kind) {
+    case 'sent':
+      await markAlertSent(o.db, a.alert_id);
+      stats.sent++;
+      log.info({ ...at, to: a.email }, 'alert mailed');
+      return;
+    case 'rejected':
+      await markAlertFailed(o.db, a.alert_id, res.error);
+      stats.failed++;
+      log.warn({ ...at, error: res.error }, 'alert mail rejected by the server; not retried');
+      return;
+    case 'retry':
+    case 'held': {
+      const error = res.kind === 'retry' ? res.error : 'no mail server configured';
+      stats.lastError = error;
+      if (a.attempts >= (o.maxAttempts ?? 12)) {
+        await markAlertFailed(o.db, a.alert_id, `gave up after ${a.attempts} attempts: ${error}`);
+        stats.failed++;
+        log.error({ ...at, error }, 'alert mail given up');
+        return;
+      }
+      const retryInMs = retryDelayMs(a.attempts);
+      await markAlertRetry(o.db, a.alert_id, error, retryInMs);
+      stats.retried++;
+      log.warn({ ...at, error, retryInMs }, 'alert mail failed; will retry');
+      return;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import { runMailWorker, type MailWorkerStats } from '../alerts/mail-worker.js';
+import type { Config } from '../config.js';
+import { createOutboxMailer, type Mailer } from '../mail/mailer.js';
+import { createSmtpMailer } from '../mail/smtp-mailer.js';
+import type { Db } from '../store/db.js';
+
+/** The configured mailer: SMTP when SMTP_URL is set, else the outbox only. */
+export function buildMailer(config: Config): Mailer {
+  return config.mail.smtpUrl
+    ? createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from })
+    : createOutboxMailer();
+}
+
+/** The domain of the sender address, for Message-IDs. */
+function senderDomain(from: string): string {
+  return /@([^>\s]+)/.exec(from)?.[1] ?? 'deloton.invalid';
+}
+
+/** Starts the alert mail worker when mail can be delivered; otherwise says where mails wait. */
+export function startMailService(opts: {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  signal: AbortSignal;
+}): Promise<MailWorkerStats> | null {
+  const mailer = buildMailer(opts.config);
+  if (!mailer.delivers) {
+    opts.logger.info('no SMTP_URL: alert mails stay queued in the alerts table (the outbox)');
+    return null;
+  }
+  return runMailWorker({
+    db: opts.db,
+    mailer,
+    logger: opts.logger,
+    signal: opts.signal,
+    cc: opts.config.mail.alertCc,
+    timeZone: opts.config.displayTimeZone,
+    domain: senderDomain(opts.config.mail.from),
+  }).finally(() => mailer.close());
+}

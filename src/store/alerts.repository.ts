@@ -1,0 +1,78 @@
+import type { Queryable } from './db.js';
+
+/** The NOTIFY channel on which new alerts are announced (on commit of the batch that found them). */
+export const ALERTS_CHANNEL = 'deloton_alerts';
+
+/** A queued alert claimed for delivery, with what the mail needs. */
+export interface DueAlert {
+  readonly alert_id: number;
+  readonly kind: 'high' | 'low';
+  readonly limit_bpm: number;
+  readonly readings: { elapsed_s: number; at: string; bpm: number }[];
+  readonly attempts: number;
+  readonly started_at: Date;
+  readonly bike_serial: string;
+  readonly email: string | null;
+  readonly title: string | null;
+  readonly first_name: string | null;
+  readonly last_name: string | null;
+}
+
+/**
+ * Claims up to `limit` alerts due for delivery: each is leased for `leaseMs` (its next attempt
+ * moves past the lease) so that another worker skips it, and a crashed worker's claim expires.
+ */
+export async function claimDueAlerts(
+  db: Queryable,
+  limit: number,
+  leaseMs: number,
+): Promise<DueAlert[]> {
+  return db.query<DueAlert>(
+    `WITH claimed AS (
+       UPDATE alerts SET attempts = attempts + 1,
+                         next_attempt_at = now() + $2 * interval '1 millisecond'
+       WHERE alert_id IN (
+         SELECT alert_id FROM alerts WHERE state = 'queued' AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING alert_id, kind, limit_bpm, readings, attempts, ride_id, rider_id)
+     SELECT c.alert_id, c.kind, c.limit_bpm, c.readings, c.attempts, r.started_at, r.bike_serial,
+            p.email, p.title, p.first_name, p.last_name
+     FROM claimed c JOIN rides r ON r.ride_id = c.ride_id LEFT JOIN riders p ON p.rider_id = c.rider_id
+     ORDER BY c.alert_id`,
+    [limit, leaseMs],
+  );
+}
+
+/** Records a delivered alert. */
+export async function markAlertSent(db: Queryable, alertId: number): Promise<void> {
+  await db.query(
+    `UPDATE alerts SET state = 'sent', sent_at = now(), last_error = NULL WHERE alert_id = $1`,
+    [alertId],
+  );
+}
+
+/** Records a failed attempt; the alert is tried again after `retryInMs`. */
+export async function markAlertRetry(
+  db: Queryable,
+  alertId: number,
+  error: string,
+  retryInMs: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE alerts SET last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond'
+     WHERE alert_id = $1`,
+    [alertId, error.slice(0, 2_000), retryInMs],
+  );
+}
+
+/** Records an alert that will never be delivered, and why. */
+export async function markAlertFailed(
+  db: Queryable,
+  alertId: number,
+  error: string,
+): Promise<void> {
+  await db.query(`UPDATE alerts SET state = 'failed', last_error = $2 WHERE alert_id = $1`, [
+    alertId,
+    error.slice(0, 2_000),
+  ]);
+}

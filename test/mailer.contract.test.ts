@@ -1,0 +1,77 @@
+// The Mailer port's contract, against both adapters: SMTP (to a real server) and outbox-only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxMailer, type Mailer, type MailMessage } from '../src/mail/mailer.js';
+import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
+import { startSmtp, type TestSmtp } from './support/smtp.js';
+
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startSmtp({ reject: /@nowhere\.test$/ });
+});
+afterAll(async () => {
+  await smtp?.stop();
+});
+
+const message = (to: string, id: number): MailMessage => ({
+  messageId: `<alert-${id}@deloton.test>`,
+  to,
+  cc: null,
+  subject: `Heart-rate alert ${id} – 187 bpm`,
+  text: `Dear rider,\n187 bpm\n`,
+  html: '<p>Dear rider,</p><p>187 bpm</p>',
+});
+
+const adapters: { name: string; make: () => Mailer }[] = [
+  {
+    name: 'smtp',
+    make: () => createSmtpMailer({ url: smtp.url, from: 'Deloton <alerts@deloton.test>' }),
+  },
+  { name: 'outbox', make: () => createOutboxMailer() },
+];
+
+describe.each(adapters)('Mailer contract [$name]', ({ make }) => {
+  it('answers every send with a result, never a throw, matching what it can deliver', async () => {
+    const mailer = make();
+    try {
+      const ok = await mailer.send(message('ann@example.test', 1));
+      const bad = await mailer.send(message('bob@nowhere.test', 2));
+      if (mailer.delivers) {
+        expect(ok.kind).toBe('sent');
+        expect(bad.kind).toBe('rejected');
+        expect(bad.kind === 'rejected' && bad.error).toMatch(/no such user/);
+      } else {
+        expect(ok).toEqual({ kind: 'held' });
+        expect(bad).toEqual({ kind: 'held' });
+      }
+    } finally {
+      await mailer.close();
+    }
+  });
+});
+
+describe('SMTP mailer', () => {
+  it('delivers subject, both parts, UTF-8 and the Message-ID as given', async () => {
+    const mailer = createSmtpMailer({ url: smtp.url, from: 'Deloton <alerts@deloton.test>' });
+    try {
+      await mailer.send({ ...message('cy@example.test', 3), cc: 'staff@example.test' });
+    } finally {
+      await mailer.close();
+    }
+    const got = smtp.mails.find((m) => m.messageId === '<alert-3@deloton.test>');
+    expect(got?.subject).toBe('Heart-rate alert 3 – 187 bpm');
+    expect(got?.text).toContain('187 bpm');
+    expect(got?.html).toContain('<p>187 bpm</p>');
+    expect(JSON.stringify(got?.cc)).toContain('staff@example.test');
+  });
+
+  it('asks for a retry when the server cannot be reached', async () => {
+    const down = await startSmtp();
+    await down.stop();
+    const mailer = createSmtpMailer({ url: down.url, from: 'alerts@deloton.test' });
+    try {
+      expect(await mailer.send(message('ann@example.test', 4))).toMatchObject({ kind: 'retry' });
+    } finally {
+      await mailer.close();
+    }
+  });
+});
