@@ -9,10 +9,10 @@ export function buildHttpServer(opts: {
   logger: Logger;
   ingestStats?: () => PipelineStats | null;
 }): FastifyInstance {
-  const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' });
+  // Per-request lines at info would drown the rest; warnings and errors still show.
+  const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level: 'warn' });
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
   });
   app.get('/health', async (_req, reply) => {
     const database = (await pingDatabase(opts.db)) ? 'ok' : 'unreachable';
