@@ -6,20 +6,18 @@ import { expect, it } from 'vitest';
 import { runMailWorker, type MailWorkerStats } from '../src/alerts/mail-worker.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import type { Db } from '../src/store/db.js';
-import { simulateFleet } from '../src/simulator/fleet.js';
+import { simulateFleet, type RideTruth } from '../src/simulator/fleet.js';
 import { describeEachDb } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
 import { fileLine } from './support/sim-feed.js';
 import { startSmtp } from './support/smtp.js';
 
+const truths: RideTruth[] = [];
 const feed = [
-  ...simulateFleet({
-    bikes: 6,
-    ridesPerBike: 2,
-    seed: 91,
-    startMs: Date.UTC(2022, 6, 6, 8),
-    abnormalShare: 0.6,
-  }),
+  ...simulateFleet(
+    { bikes: 6, ridesPerBike: 2, seed: 91, startMs: Date.UTC(2022, 6, 6, 8), abnormalShare: 0.6 },
+    (t) => truths.push(t),
+  ),
 ].map(fileLine);
 
 interface AlertRow {
@@ -80,6 +78,17 @@ describeEachDb('alert mails', (get) => {
       const stats = await work(db, smtp.url, allDone(db));
       expect(stats).toMatchObject({ sent: queued.length, failed: 0 });
       expect(smtp.mails).toHaveLength(queued.length);
+      // Exactly the simulator's abnormal episodes, each mailed to its own rider.
+      const abnormal = truths.filter((t) => t.abnormal !== null);
+      const riders = await db.query<{ rider_id: number; email: string }>(
+        'SELECT rider_id, email FROM riders',
+      );
+      const emailOf = new Map(riders.map((r) => [r.rider_id, r.email]));
+      const recipients = smtp.mails.map((m) => {
+        const to = Array.isArray(m.to) ? m.to[0] : m.to;
+        return to?.value[0]?.address ?? '';
+      });
+      expect(recipients.sort()).toEqual(abnormal.map((t) => emailOf.get(t.userId)).sort());
       for (const a of queued) {
         const mail = smtp.mails.find((m) => m.messageId === `<alert-${a.alert_id}@deloton.test>`);
         expect(mail, `mail for alert ${a.alert_id}`).toBeDefined();

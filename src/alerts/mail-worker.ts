@@ -25,6 +25,8 @@ export interface MailWorkerOptions {
   /** A sweep for due alerts runs this often even without a notification. */
   readonly sweepMs?: number;
   readonly maxAttempts?: number;
+  /** Live counts, updated as the worker goes (for /health); a fresh object when omitted. */
+  readonly stats?: MailWorkerStats;
 }
 
 /** Delivery counts, also the worker's health. */
@@ -33,6 +35,11 @@ export interface MailWorkerStats {
   failed: number;
   retried: number;
   lastError: string | null;
+}
+
+/** Counts at zero. */
+export function newMailWorkerStats(): MailWorkerStats {
+  return { sent: 0, failed: 0, retried: 0, lastError: null };
 }
 
 const BATCH = 20;
@@ -46,7 +53,7 @@ export const retryDelayMs = (attempts: number): number =>
 /** Sends queued alerts until `signal` aborts: woken by NOTIFY, and by a sweep timer as a fallback. */
 export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerStats> {
   const log = o.logger.child({ lane: 'alerts' });
-  const stats: MailWorkerStats = { sent: 0, failed: 0, retried: 0, lastError: null };
+  const stats: MailWorkerStats = o.stats ?? newMailWorkerStats();
   let wake: (() => void) | null = null;
   const poke = (): void => {
     wake?.();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import { pingDatabase, type Db } from '../store/db.js';
 
@@ -8,6 +9,7 @@ export function buildHttpServer(opts: {
   db: Db;
   logger: Logger;
   ingestStats?: () => PipelineStats | null;
+  mailStats?: () => MailWorkerStats | null;
 }): FastifyInstance {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level: 'warn' });
@@ -17,6 +19,7 @@ export function buildHttpServer(opts: {
   app.get('/health', async (_req, reply) => {
     const database = (await pingDatabase(opts.db)) ? 'ok' : 'unreachable';
     const ingest = opts.ingestStats?.() ?? null;
+    const mail = opts.mailStats?.() ?? null;
     const ok = database === 'ok' && !ingest?.lastError;
     return reply.code(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'degraded',
@@ -28,6 +31,8 @@ export function buildHttpServer(opts: {
         lastCommitAt: ingest.lastCommitAtMs && new Date(ingest.lastCommitAtMs).toISOString(),
         lastError: ingest.lastError,
       },
+      // null: no SMTP_URL, alert mails wait in the outbox.
+      alertMail: mail && { ...mail },
     });
   });
   return app;

@@ -23,6 +23,7 @@ export function startMailService(opts: {
   config: Config;
   logger: Logger;
   signal: AbortSignal;
+  stats?: MailWorkerStats;
 }): Promise<MailWorkerStats> | null {
   const mailer = buildMailer(opts.config);
   if (!mailer.delivers) {
@@ -37,5 +38,6 @@ export function startMailService(opts: {
     cc: opts.config.mail.alertCc,
     timeZone: opts.config.displayTimeZone,
     domain: senderDomain(opts.config.mail.from),
+    ...(opts.stats ? { stats: opts.stats } : {}),
   }).finally(() => mailer.close());
 }

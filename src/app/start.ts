@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { DelotonError } from '../domain/errors.js';
 import { buildHttpServer } from './http-server.js';
 import { startIngest, type IngestService } from './ingest-service.js';
+import { newMailWorkerStats } from '../alerts/mail-worker.js';
 import { startMailService } from './mail-service.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
@@ -21,7 +22,13 @@ export async function runStart(
   const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
   const db = await openDatabase(config, logger);
   let ingest: IngestService | null = null;
-  const http = buildHttpServer({ db, logger, ingestStats: () => ingest?.stats() ?? null });
+  const mailStats = config.mail.smtpUrl ? newMailWorkerStats() : null;
+  const http = buildHttpServer({
+    db,
+    logger,
+    ingestStats: () => ingest?.stats() ?? null,
+    mailStats: () => mailStats,
+  });
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
     const address = await http.listen({ port: config.port, host: '0.0.0.0' }).catch((e: Error) => {
@@ -32,7 +39,13 @@ export async function runStart(
     });
     logger.info({ address, health: `${address}/health` }, 'http server listening');
     ingest = startIngest({ db, source, config, logger, signal });
-    const mail = startMailService({ db, config, logger, signal });
+    const mail = startMailService({
+      db,
+      config,
+      logger,
+      signal,
+      ...(mailStats ? { stats: mailStats } : {}),
+    });
     await ingest.done;
     await mail;
     logger.info('stopped cleanly');
