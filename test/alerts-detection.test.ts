@@ -1,18 +1,16 @@
 // Heart-rate alerts are detected inside ingest and stored with the readings that caused them.
 import { expect, it } from 'vitest';
-import { simulateFleet, type RideTruth } from '../src/simulator/fleet.js';
 import { describeEachDb } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
-import { fileLine } from './support/sim-feed.js';
+import { simFileFeed } from './support/sim-feed.js';
 import { snapshot } from './support/snapshot.js';
 
-const truths: RideTruth[] = [];
-const feed = [
-  ...simulateFleet(
-    { bikes: 10, ridesPerBike: 2, seed: 77, startMs: Date.UTC(2022, 6, 6, 8), abnormalShare: 0.5 },
-    (t) => truths.push(t),
-  ),
-].map(fileLine);
+const { lines: feed, truths } = simFileFeed({
+  bikes: 10,
+  ridesPerBike: 2,
+  seed: 77,
+  abnormalShare: 0.5,
+});
 
 describeEachDb('alert detection', (get) => {
   it('stores one alert per abnormal episode, of the right kind, for the right rider, and none otherwise', async () => {

@@ -6,19 +6,17 @@ import { expect, it } from 'vitest';
 import { runMailWorker, type MailWorkerStats } from '../src/alerts/mail-worker.js';
 import { createSmtpMailer } from '../src/mail/smtp-mailer.js';
 import type { Db } from '../src/store/db.js';
-import { simulateFleet, type RideTruth } from '../src/simulator/fleet.js';
 import { describeEachDb } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
-import { fileLine } from './support/sim-feed.js';
+import { simFileFeed } from './support/sim-feed.js';
 import { startSmtp } from './support/smtp.js';
 
-const truths: RideTruth[] = [];
-const feed = [
-  ...simulateFleet(
-    { bikes: 6, ridesPerBike: 2, seed: 91, startMs: Date.UTC(2022, 6, 6, 8), abnormalShare: 0.6 },
-    (t) => truths.push(t),
-  ),
-].map(fileLine);
+const { lines: feed, truths } = simFileFeed({
+  bikes: 6,
+  ridesPerBike: 2,
+  seed: 91,
+  abnormalShare: 0.6,
+});
 
 interface AlertRow {
   alert_id: number;
