@@ -61,6 +61,29 @@ describe('loadConfig', () => {
     expect(msg).toMatch(/LOG_LEVEL/);
   });
 
+  it('checks the mail settings', () => {
+    expect(fail({ SMTP_URL: 'smtp://host:99999', MAIL_FROM: 'a@b.c' })).toMatch(
+      /SMTP_URL: must be smtp/,
+    );
+    expect(fail({ SMTP_URL: 'http://host' })).toMatch(/SMTP_URL/);
+    expect(fail({ SMTP_URL: 'smtp://mail.example.com:587' })).toMatch(
+      /MAIL_FROM: must be set with SMTP_URL/,
+    );
+    expect(fail({ MAIL_FROM: 'nobody' })).toMatch(/MAIL_FROM: must be an address/);
+    expect(fail({ ALERT_COOLDOWN: '5 minutes' })).toMatch(/ALERT_COOLDOWN: must be a duration/);
+    const c = loadConfig({
+      SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      MAIL_FROM: 'Deloton <alerts@example.com>',
+      ALERT_MAX_AGE: '0',
+      ALERT_COOLDOWN: '90s',
+    });
+    expect(c.mail).toMatchObject({
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      alertMaxAgeMs: null,
+    });
+    expect(c.alerts.cooldownMs).toBe(90_000);
+  });
+
   it('wants both SASL variables or neither', () => {
     expect(fail({ KAFKA_SASL_USERNAME: 'u' })).toMatch(/KAFKA_SASL_PASSWORD: .*set together/);
   });

@@ -66,15 +66,28 @@ const Env = z
     ALERT_CC: z.email({ message: 'must be an email address' }).optional(),
     SMTP_URL: z
       .string()
-      .regex(/^smtps?:\/\/[^/]+/, 'must be smtp://[user:pass@]host[:port] or smtps://...')
+      .refine(isSmtpUrl, 'must be smtp://[user:pass@]host[:port] or smtps://... (port 1-65535)')
       .optional(),
-    MAIL_FROM: z.string().min(3).default('Deloton <alerts@deloton.invalid>'),
+    MAIL_FROM: z
+      .string()
+      .regex(
+        /^([^<>]*<)?[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+>?$/,
+        'must be an address: a@b.c or Name <a@b.c>',
+      )
+      .optional(),
+    ALERT_MAX_AGE: duration.default(15 * 60_000),
     DISPLAY_TIMEZONE: z
       .string()
       .default('Europe/London')
       .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
   })
   .superRefine((e, ctx) => {
+    if (e.SMTP_URL && !e.MAIL_FROM)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_FROM'],
+        message: 'must be set with SMTP_URL: the sender address the mail server accepts',
+      });
     if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
       ctx.addIssue({
         code: 'custom',
@@ -82,6 +95,16 @@ const Env = z
         message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together',
       });
   });
+
+function isSmtpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    const port = u.port === '' ? 25 : Number(u.port);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '' && port >= 1;
+  } catch {
+    return false;
+  }
+}
 
 /** The platform's settings, validated once at start. */
 export interface Config {
@@ -104,6 +127,8 @@ export interface Config {
     readonly smtpUrl: string | null;
     readonly from: string;
     readonly alertCc: string | null;
+    /** Alerts older than this are not mailed (null: no limit). */
+    readonly alertMaxAgeMs: number | null;
   };
   /** Zone in which people see times (mails, reports, the daily API). */
   readonly displayTimeZone: string;
@@ -152,8 +177,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     }),
     mail: Object.freeze({
       smtpUrl: e.SMTP_URL ?? null,
-      from: e.MAIL_FROM,
+      from: e.MAIL_FROM ?? 'Deloton <alerts@deloton.invalid>',
       alertCc: e.ALERT_CC ?? null,
+      alertMaxAgeMs: e.ALERT_MAX_AGE === 0 ? null : e.ALERT_MAX_AGE,
     }),
     displayTimeZone: e.DISPLAY_TIMEZONE,
     alerts: Object.freeze({

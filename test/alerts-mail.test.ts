@@ -40,7 +40,12 @@ const alerts = (db: Db): Promise<AlertRow[]> =>
   );
 
 /** Runs the worker against `url` until `until` holds, then stops it. */
-async function work(db: Db, url: string, until: () => Promise<boolean>): Promise<MailWorkerStats> {
+async function work(
+  db: Db,
+  url: string,
+  until: () => Promise<boolean>,
+  maxAgeMs: number | null = null,
+): Promise<MailWorkerStats> {
   const ac = new AbortController();
   const mailer = createSmtpMailer({ url, from: 'Deloton <alerts@deloton.test>' });
   const run = runMailWorker({
@@ -52,6 +57,7 @@ async function work(db: Db, url: string, until: () => Promise<boolean>): Promise
     timeZone: 'Europe/London',
     domain: 'deloton.test',
     sweepMs: 100,
+    maxAgeMs,
   });
   try {
     for (let i = 0; i < 600 && !(await until()); i++) await sleep(50);
@@ -153,6 +159,24 @@ describeEachDb('alert mails', (get) => {
           expect(a.last_error).toMatch(/550.*no such user|no such user/);
         } else expect(a.state).toBe('sent');
       expect(smtp.mails).toHaveLength(others.length);
+    } finally {
+      await smtp.stop();
+    }
+  });
+
+  it('does not mail alerts detected too long ago (a backfill, or an outbox kept without SMTP)', async () => {
+    const { db } = get();
+    await ingestFile(db, tempFile(feed)); // rides of 2022
+    const smtp = await startSmtp();
+    try {
+      await work(db, smtp.url, allDone(db), 15 * 60_000);
+      const rows = await alerts(db);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const a of rows) {
+        expect(a.state).toBe('failed');
+        expect(a.last_error).toMatch(/not mailed: detected 15 min or more before/);
+      }
+      expect(smtp.mails).toHaveLength(0);
     } finally {
       await smtp.stop();
     }

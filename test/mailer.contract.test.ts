@@ -6,7 +6,7 @@ import { startSmtp, type TestSmtp } from './support/smtp.js';
 
 let smtp: TestSmtp;
 beforeAll(async () => {
-  smtp = await startSmtp({ reject: /@nowhere\.test$/ });
+  smtp = await startSmtp({ reject: /@nowhere\.test$/, defer: /@later\.test$/ });
 });
 afterAll(async () => {
   await smtp?.stop();
@@ -62,6 +62,31 @@ describe('SMTP mailer', () => {
     expect(got?.text).toContain('187 bpm');
     expect(got?.html).toContain('<p>187 bpm</p>');
     expect(JSON.stringify(got?.cc)).toContain('staff@example.test');
+  });
+
+  it('reports a refused rider even when the staff copy was accepted', async () => {
+    const mailer = createSmtpMailer({ url: smtp.url, from: 'alerts@deloton.test' });
+    try {
+      const withCc = (to: string, id: number): MailMessage => ({
+        ...message(to, id),
+        cc: 'staff@example.test',
+      });
+      expect((await mailer.send(withCc('bob@nowhere.test', 5))).kind).toBe('rejected');
+      expect((await mailer.send(withCc('dee@later.test', 6))).kind).toBe('retry');
+    } finally {
+      await mailer.close();
+    }
+  });
+
+  it('refuses anything but a single address as the recipient', async () => {
+    const mailer = createSmtpMailer({ url: smtp.url, from: 'alerts@deloton.test' });
+    try {
+      const res = await mailer.send(message('a@example.test, b@else.test', 7));
+      expect(res.kind).toBe('rejected');
+      expect(smtp.mails.some((m) => m.messageId === '<alert-7@deloton.test>')).toBe(false);
+    } finally {
+      await mailer.close();
+    }
   });
 
   it('asks for a retry when the server cannot be reached', async () => {

@@ -4,9 +4,11 @@ import type { Mailer } from '../mail/mailer.js';
 import {
   ALERTS_CHANNEL,
   claimDueAlerts,
+  failStaleAlerts,
   markAlertFailed,
   markAlertRetry,
   markAlertSent,
+  renewAlertLease,
   type DueAlert,
 } from '../store/alerts.repository.js';
 import type { Db } from '../store/db.js';
@@ -27,6 +29,8 @@ export interface MailWorkerOptions {
   readonly maxAttempts?: number;
   /** Live counts, updated as the worker goes (for /health); a fresh object when omitted. */
   readonly stats?: MailWorkerStats;
+  /** Alerts detected longer ago than this are not mailed (null: no limit). */
+  readonly maxAgeMs: number | null;
 }
 
 /** Delivery counts, also the worker's health. */
@@ -55,7 +59,10 @@ export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerSta
   const log = o.logger.child({ lane: 'alerts' });
   const stats: MailWorkerStats = o.stats ?? newMailWorkerStats();
   let wake: (() => void) | null = null;
+  // Set by a notification (or stop) that arrives while the worker is busy, so it is not lost.
+  const notified = { pending: false };
   const poke = (): void => {
+    notified.pending = true;
     wake?.();
     wake = null;
   };
@@ -64,14 +71,21 @@ export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerSta
   log.info({ sweepMs: o.sweepMs ?? 5_000 }, 'mail worker started');
   try {
     while (!o.signal.aborted) {
+      notified.pending = false;
       let due: DueAlert[] = [];
       try {
+        if (o.maxAgeMs !== null) {
+          const stale = await failStaleAlerts(o.db, o.maxAgeMs);
+          if (stale > 0) log.warn({ stale }, 'alerts too old to mail marked failed');
+        }
         due = await claimDueAlerts(o.db, BATCH, LEASE_MS);
       } catch (e) {
         stats.lastError = (e as Error).message;
         log.warn({ err: stats.lastError }, 'claiming alerts failed; retrying');
       }
       for (const a of due) {
+        // Stopping: the rest keep their lease and are sent after it expires, here or elsewhere.
+        if (o.signal.aborted) break;
         try {
           await deliver(a, o, stats, log);
         } catch (e) {
@@ -80,7 +94,7 @@ export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerSta
           log.warn({ alertId: a.alert_id, err: stats.lastError }, 'recording a delivery failed');
         }
       }
-      if (due.length === BATCH) continue;
+      if (due.length === BATCH || notified.pending) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, o.sweepMs ?? 5_000);
         wake = () => {
@@ -105,7 +119,7 @@ async function deliver(
 ): Promise<void> {
   const at = { alertId: a.alert_id, kind: a.kind, attempt: a.attempts };
   if (!a.email) {
-    await markAlertFailed(o.db, a.alert_id, 'the rider has no email address');
+    await markAlertFailed(o.db, a.alert_id, a.attempts, 'the rider has no email address');
     stats.failed++;
     log.warn(at, 'alert not mailed: rider has no email address');
     return;
@@ -127,15 +141,17 @@ async function deliver(
     timeZone: o.timeZone,
     domain: o.domain,
   });
+  // Earlier alerts of this claim may have taken a while: keep the lease, or leave it to its owner.
+  if (!(await renewAlertLease(o.db, a.alert_id, a.attempts, LEASE_MS))) return;
   const res = await o.mailer.send(mail);
   switch (res.kind) {
     case 'sent':
-      await markAlertSent(o.db, a.alert_id);
+      await markAlertSent(o.db, a.alert_id, a.attempts);
       stats.sent++;
       log.info({ ...at, to: a.email }, 'alert mailed');
       return;
     case 'rejected':
-      await markAlertFailed(o.db, a.alert_id, res.error);
+      await markAlertFailed(o.db, a.alert_id, a.attempts, res.error);
       stats.failed++;
       log.warn({ ...at, error: res.error }, 'alert mail rejected by the server; not retried');
       return;
@@ -144,13 +160,18 @@ async function deliver(
       const error = res.kind === 'retry' ? res.error : 'no mail server configured';
       stats.lastError = error;
       if (a.attempts >= (o.maxAttempts ?? 12)) {
-        await markAlertFailed(o.db, a.alert_id, `gave up after ${a.attempts} attempts: ${error}`);
+        await markAlertFailed(
+          o.db,
+          a.alert_id,
+          a.attempts,
+          `gave up after ${a.attempts} attempts: ${error}`,
+        );
         stats.failed++;
         log.error({ ...at, error }, 'alert mail given up');
         return;
       }
       const retryInMs = retryDelayMs(a.attempts);
-      await markAlertRetry(o.db, a.alert_id, error, retryInMs);
+      await markAlertRetry(o.db, a.alert_id, a.attempts, error, retryInMs);
       stats.retried++;
       log.warn({ ...at, error, retryInMs }, 'alert mail failed; will retry');
       return;

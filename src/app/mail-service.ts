@@ -38,6 +38,7 @@ export function startMailService(opts: {
     cc: opts.config.mail.alertCc,
     timeZone: opts.config.displayTimeZone,
     domain: senderDomain(opts.config.mail.from),
+    maxAgeMs: opts.config.mail.alertMaxAgeMs,
     ...(opts.stats ? { stats: opts.stats } : {}),
   }).finally(() => mailer.close());
 }

@@ -46,8 +46,7 @@ export async function runStart(
       signal,
       ...(mailStats ? { stats: mailStats } : {}),
     });
-    await ingest.done;
-    await mail;
+    await Promise.all([ingest.done, mail]);
     logger.info('stopped cleanly');
   } finally {
     // Ingest has committed its last batch by now (or failed); stop serving, then close the database.

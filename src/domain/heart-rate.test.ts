@@ -94,4 +94,16 @@ describe('sustained abnormal heart rate', () => {
     expect(feed(newHeartRateState(170), [180, 181, 182, 183], { settings })).toEqual([]);
     expect(feed(newHeartRateState(170), [180, 181, 182, 183, 184], { settings })).toHaveLength(1);
   });
+
+  it('reports a second episode that began during the cooldown once the cooldown is over', () => {
+    const s = newHeartRateState(176);
+    expect(feed(s, [190, 190, 190])).toHaveLength(1); // fires at 3 s
+    const alerts = feed(s, [...Array<number>(40).fill(120), ...Array<number>(900).fill(190)], {
+      fromS: 4,
+    });
+    expect(alerts).toHaveLength(1);
+    // Due once 5 minutes have passed since the first alert (at 3 s).
+    expect(alerts[0]!.detectedAtMs).toBe(303_000);
+    expect(alerts[0]!.readings).toHaveLength(3);
+  });
 });

@@ -76,7 +76,8 @@ export interface HeartRateAlert {
 /** Per-ride detector state. */
 export interface HeartRateState {
   readonly maxBpm: number;
-  run: { kind: AlertKind; samples: HrSample[] } | null;
+  /** The current abnormal run: its last readings (at most the sustain count) and whether it fired. */
+  run: { kind: AlertKind; samples: HrSample[]; fired: boolean } | null;
   normalStreak: number;
   lastFiredAtMs: Record<AlertKind, number | null>;
   /** Whether the rate has been normal for a while since the kind last fired. */
@@ -119,12 +120,17 @@ export function observeHeartRate(
   }
   s.normalStreak = 0;
   const sample: HrSample = { elapsedS: r.elapsedS, atMs, bpm };
-  if (s.run?.kind === kind) s.run.samples.push(sample);
-  else s.run = { kind, samples: [sample] };
-  if (s.run.samples.length !== settings.sustainReadings) return null;
+  if (s.run?.kind === kind) {
+    s.run.samples.push(sample);
+    if (s.run.samples.length > settings.sustainReadings) s.run.samples.shift();
+  } else s.run = { kind, samples: [sample], fired: false };
+  if (s.run.fired || s.run.samples.length < settings.sustainReadings) return null;
+  // Checked on every reading of a long run, not only its N-th: an episode that began during the
+  // cooldown still alerts once the cooldown is over.
   const last = s.lastFiredAtMs[kind];
   const mayFire = last === null || (s.recovered[kind] && atMs - last >= settings.cooldownMs);
   if (!mayFire) return null;
+  s.run.fired = true;
   s.lastFiredAtMs[kind] = atMs;
   s.recovered[kind] = false;
   return {

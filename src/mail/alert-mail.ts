@@ -57,7 +57,9 @@ export function alertMail(a: AlertMailInput): MailMessage {
     a.kind === 'high'
       ? `Heart-rate alert: ${peak} bpm, above your limit of ${a.limitBpm} bpm`
       : `Heart-rate alert: ${peak} bpm, below ${a.limitBpm} bpm while riding`;
-  const name = a.rider.title ? `${a.rider.title} ${a.rider.lastName}` : a.rider.firstName;
+  // "Mr Smith" has no first name after its title: the one name there is goes with the title.
+  const { title, firstName, lastName } = a.rider;
+  const name = title ? `${title} ${lastName || firstName}` : firstName;
   const what =
     a.kind === 'high'
       ? `your heart rate was above your personal limit of ${a.limitBpm} bpm`

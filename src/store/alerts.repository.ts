@@ -43,11 +43,37 @@ export async function claimDueAlerts(
   );
 }
 
+/**
+ * Extends the lease of an alert about to be sent; false when this claim is no longer ours (it
+ * expired and another worker claimed the alert: that worker sends it).
+ */
+export async function renewAlertLease(
+  db: Queryable,
+  alertId: number,
+  attempts: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE alerts SET next_attempt_at = now() + $3 * interval '1 millisecond'
+     WHERE alert_id = $1 AND attempts = $2 AND state = 'queued' RETURNING 1`,
+    [alertId, attempts, leaseMs],
+  );
+  return rows.length > 0;
+}
+
+// Every outcome is recorded only by the claim that made it (same attempt number), so a worker
+// whose lease ran out cannot overwrite the result of the one that took over.
+
 /** Records a delivered alert. */
-export async function markAlertSent(db: Queryable, alertId: number): Promise<void> {
+export async function markAlertSent(
+  db: Queryable,
+  alertId: number,
+  attempts: number,
+): Promise<void> {
   await db.query(
-    `UPDATE alerts SET state = 'sent', sent_at = now(), last_error = NULL WHERE alert_id = $1`,
-    [alertId],
+    `UPDATE alerts SET state = 'sent', sent_at = now(), last_error = NULL
+     WHERE alert_id = $1 AND attempts = $2`,
+    [alertId, attempts],
   );
 }
 
@@ -55,13 +81,14 @@ export async function markAlertSent(db: Queryable, alertId: number): Promise<voi
 export async function markAlertRetry(
   db: Queryable,
   alertId: number,
+  attempts: number,
   error: string,
   retryInMs: number,
 ): Promise<void> {
   await db.query(
-    `UPDATE alerts SET last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond'
-     WHERE alert_id = $1`,
-    [alertId, error.slice(0, 2_000), retryInMs],
+    `UPDATE alerts SET last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond'
+     WHERE alert_id = $1 AND attempts = $2`,
+    [alertId, attempts, error.slice(0, 2_000), retryInMs],
   );
 }
 
@@ -69,10 +96,23 @@ export async function markAlertRetry(
 export async function markAlertFailed(
   db: Queryable,
   alertId: number,
+  attempts: number,
   error: string,
 ): Promise<void> {
-  await db.query(`UPDATE alerts SET state = 'failed', last_error = $2 WHERE alert_id = $1`, [
-    alertId,
-    error.slice(0, 2_000),
-  ]);
+  await db.query(
+    `UPDATE alerts SET state = 'failed', last_error = $3 WHERE alert_id = $1 AND attempts = $2`,
+    [alertId, attempts, error.slice(0, 2_000)],
+  );
+}
+
+/** Fails queued alerts detected longer ago than `maxAgeMs`: advice about an old ride is no help. */
+export async function failStaleAlerts(db: Queryable, maxAgeMs: number): Promise<number> {
+  const rows = await db.query(
+    `UPDATE alerts SET state = 'failed',
+       last_error = 'not mailed: detected ' || $1::text || ' or more before it could be sent'
+     WHERE state = 'queued' AND detected_at < now() - $2 * interval '1 millisecond'
+     RETURNING 1`,
+    [`${Math.round(maxAgeMs / 60_000)} min`, maxAgeMs],
+  );
+  return rows.length;
 }

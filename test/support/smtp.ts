@@ -11,7 +11,9 @@ export interface TestSmtp {
 }
 
 /** Starts a server; recipients matching `reject` are refused with 550 and the given text. */
-export async function startSmtp(opts: { port?: number; reject?: RegExp } = {}): Promise<TestSmtp> {
+export async function startSmtp(
+  opts: { port?: number; reject?: RegExp; defer?: RegExp } = {},
+): Promise<TestSmtp> {
   const mails: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -23,6 +25,11 @@ export async function startSmtp(opts: { port?: number; reject?: RegExp } = {}): 
           `5.1.1 <${address.address}>: Recipient address rejected: no such user`,
         );
         (err as Error & { responseCode: number }).responseCode = 550;
+        return cb(err);
+      }
+      if (opts.defer?.test(address.address)) {
+        const err = new Error(`4.2.0 <${address.address}>: greylisted, try again later`);
+        (err as Error & { responseCode: number }).responseCode = 450;
         return cb(err);
       }
       cb();
