@@ -5,17 +5,23 @@ import {
   type SimMessage,
 } from '../../src/simulator/fleet.js';
 
-/** A small deterministic fleet's messages. */
-export function simMessages(opts: Partial<FleetOptions> = {}): SimMessage[] {
+/** A small deterministic fleet's messages; `onRide` hears the truth about every ride. */
+export function simMessages(
+  opts: Partial<FleetOptions> = {},
+  onRide?: (t: RideTruth) => void,
+): SimMessage[] {
   return [
-    ...simulateFleet({
-      bikes: 5,
-      ridesPerBike: 1,
-      seed: 42,
-      startMs: Date.UTC(2022, 6, 6, 8),
-      abnormalShare: 0.2,
-      ...opts,
-    }),
+    ...simulateFleet(
+      {
+        bikes: 5,
+        ridesPerBike: 1,
+        seed: 42,
+        startMs: Date.UTC(2022, 6, 6, 8),
+        abnormalShare: 0.2,
+        ...opts,
+      },
+      onRide,
+    ),
   ];
 }
 
@@ -26,18 +32,6 @@ export const fileLine = (m: SimMessage): string =>
 /** A small fleet as file lines, with the simulator's truth about every ride. */
 export function simFileFeed(opts: Partial<FleetOptions>): { lines: string[]; truths: RideTruth[] } {
   const truths: RideTruth[] = [];
-  const lines = [
-    ...simulateFleet(
-      {
-        bikes: 5,
-        ridesPerBike: 1,
-        seed: 42,
-        startMs: Date.UTC(2022, 6, 6, 8),
-        abnormalShare: 0.2,
-        ...opts,
-      },
-      (t) => truths.push(t),
-    ),
-  ].map(fileLine);
+  const lines = simMessages(opts, (t) => truths.push(t)).map(fileLine);
   return { lines, truths };
 }
