@@ -202,5 +202,5 @@ describe('two ingest processes in one consumer group', () => {
       await target.drop();
       await reference.drop();
     }
-  });
+  }, 120_000); // group joins and rejoins on the mock take seconds each
 });

@@ -1,14 +1,8 @@
 // Kafka adapter: kafkajs pushes batches, the pipeline pulls chunks; positions come from the database.
-import {
-  Kafka,
-  logLevel,
-  type Consumer,
-  type EachBatchPayload,
-  type LogEntry,
-  type logCreator,
-} from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { pinoLogCreator } from './kafka-log.js';
 import type { PositionLoader, Positions, Source, SourceMessage } from './source.js';
 
 export interface KafkaSourceOptions {
@@ -28,6 +22,8 @@ export interface KafkaSourceOptions {
 /** A Kafka read failed in a way the adapter cannot recover from. */
 export class KafkaSourceError extends Error {
   override readonly name = 'KafkaSourceError';
+  /** The consumer died but a new one may well join: the source rejoins instead of failing. */
+  rejoinable = false;
 }
 
 /** A batch parked between kafkajs's push loop and the pulling iterator; settle(false) drops it. */
@@ -41,18 +37,6 @@ interface Handoff {
 const EARLIEST = '-2';
 const HEARTBEAT_POLL_MS = 1000;
 const FETCH_MAX_WAIT_MS = 1000;
-
-/** Routes kafkajs's own log lines (warn and above, set on the client) into pino. */
-function pinoLogCreator(logger: Logger): logCreator {
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      const fields: Record<string, unknown> = { kafkajs: namespace, ...extra };
-      if (level === logLevel.ERROR) logger.error(fields, message);
-      else if (level === logLevel.WARN) logger.warn(fields, message);
-      else logger.debug(fields, message);
-    };
-}
 
 /** One `read()` call: a consumer group member whose pushed batches are pulled by the iterable. */
 class KafkaRead {
@@ -88,8 +72,11 @@ class KafkaRead {
       this.poke();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart)
-        this.fail(new KafkaSourceError('consumer crashed', { cause: payload.error }));
+      if (!payload.restart) {
+        const err = new KafkaSourceError('consumer crashed', { cause: payload.error });
+        err.rejoinable = true;
+        this.fail(err);
+      }
     });
   }
 
@@ -250,29 +237,43 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
   });
   const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
   let active: KafkaRead | null = null;
+  let closed = false;
 
   return {
     name,
     async *read(loadPositions, signal) {
       if (active) throw new KafkaSourceError(`${name} is already being read`);
-      if (signal.aborted) return;
-      const consumer = kafka.consumer({
-        groupId: opts.groupId,
-        sessionTimeout,
-        heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
-        // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
-        maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
-      });
-      const run = new KafkaRead(consumer, opts, log, loadPositions);
-      active = run;
-      const onAbort = (): void => void run.shutdown();
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        yield* run.messages();
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        await run.shutdown();
-        if (active === run) active = null;
+      // A crashed consumer (kafkajs gives up on some broker errors during a rebalance) is
+      // replaced by a new member; its first position load makes the pipeline rebuild its state.
+      closed = false;
+      for (let rejoins = 0; !signal.aborted && !closed; rejoins++) {
+        const consumer = kafka.consumer({
+          groupId: opts.groupId,
+          sessionTimeout,
+          heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+          // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
+          maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+        });
+        const run = new KafkaRead(consumer, opts, log, loadPositions);
+        active = run;
+        const onAbort = (): void => void run.shutdown();
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          yield* run.messages();
+          return;
+        } catch (e) {
+          if (!(e instanceof KafkaSourceError && e.rejoinable) || signal.aborted) throw e;
+          const waitMs = Math.min(1_000 * 2 ** rejoins, 30_000);
+          log.warn(
+            { err: (e.cause as Error | undefined)?.message, waitMs },
+            'kafka consumer crashed; rejoining',
+          );
+          await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+          await run.shutdown();
+          if (active === run) active = null;
+        }
       }
     },
     async committed(positions: Positions): Promise<void> {
@@ -289,6 +290,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       }
     },
     async close(): Promise<void> {
+      closed = true;
       await active?.shutdown();
     },
   };

@@ -114,6 +114,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
       // A fresh wake-up promise per wait: racing one long-lived promise would chain every
       // chunk ever read to it and keep them all in memory.
       const woken = new Promise<typeof REBUILD>((r) => (gate.wake = () => r(REBUILD)));
+      // Should the rebuild win, the wait may still fail later: it is read again through `next`.
+      wait.catch(() => undefined);
       const res = gate.wanted ? REBUILD : await Promise.race([wait, woken]);
       gate.wake = () => undefined;
       if (res === REBUILD) {
