@@ -60,12 +60,17 @@ const tele = (s: number, heartRate: number, powerW = 10): FeedEvent => ({
 });
 const marker: FeedEvent = { kind: 'marker', text: 'beginning of a new ride' };
 
+/** A tracker fed `events` of a key-less feed, and what it reported. */
+function track(events: readonly FeedEvent[]): { t: RideTracker; s: Recorder } {
+  const t = new RideTracker();
+  const s = new Recorder();
+  for (const e of events) t.apply(null, e, s);
+  return { t, s };
+}
+
 describe('RideTracker', () => {
   it('opens a ride on [SYSTEM] and pairs Ride and Telemetry lines into readings', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    for (const e of [system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker])
-      t.apply(null, e, s);
+    const { s } = track([system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker]);
     expect(s.riders.map((r) => r.title)).toEqual(['Mr']);
     expect(s.started).toHaveLength(1);
     expect(s.started[0]).toMatchObject({
@@ -104,9 +109,7 @@ describe('RideTracker', () => {
   });
 
   it('keeps a Ride line without Telemetry as a reading with unknown telemetry', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    for (const e of [system(), ride(1), ride(2), tele(2, 90)]) t.apply(null, e, s);
+    const { s } = track([system(), ride(1), ride(2), tele(2, 90)]);
     expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate])).toEqual([
       [1, null],
       [2, 90],
@@ -114,10 +117,7 @@ describe('RideTracker', () => {
   });
 
   it('derives the second of a Telemetry line whose Ride line was missed (joined mid-ride)', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    t.apply(null, system(), s);
-    t.apply(null, tele(207, 123), s);
+    const { s } = track([system(), tele(207, 123)]);
     expect(s.readings[0]!.reading).toMatchObject({
       elapsedS: 207,
       resistance: null,
@@ -126,9 +126,7 @@ describe('RideTracker', () => {
   });
 
   it('treats replayed lines of the open ride as already stored', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    for (const e of [
+    const { s } = track([
       system(),
       ride(1),
       tele(1, 100),
@@ -137,17 +135,13 @@ describe('RideTracker', () => {
       tele(1, 100),
       ride(2),
       tele(2, 101),
-    ])
-      t.apply(null, e, s);
+    ]);
     expect(s.started).toHaveLength(1);
     expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([1, 2]);
   });
 
   it('completes a Ride line stored at a batch boundary with an update', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    t.apply(null, system(), s);
-    t.apply(null, ride(1), s);
+    const { t, s } = track([system(), ride(1)]);
     const open = [...t.openRides()][0]!;
     open.pending!.persisted = true;
     t.apply(null, tele(1, 99), s);
@@ -169,11 +163,7 @@ describe('RideTracker', () => {
   });
 
   it('continues a restored ride', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    t.apply(null, system(), s);
-    t.apply(null, ride(1), s);
-    t.apply(null, tele(1, 100), s);
+    const { t, s } = track([system(), ride(1), tele(1, 100)]);
     const [open] = [...t.openRides()];
     const t2 = new RideTracker();
     t2.restore([open!]);
@@ -184,9 +174,7 @@ describe('RideTracker', () => {
   });
 
   it('rejects an out-of-order Ride line and never moves the last second back', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    for (const e of [
+    const { s } = track([
       system(),
       ride(1),
       tele(1, 100),
@@ -195,8 +183,7 @@ describe('RideTracker', () => {
       tele(3, 120),
       ride(3),
       tele(3, 200),
-    ])
-      t.apply(null, e, s);
+    ]);
     expect(s.readings.map((r) => [r.reading.elapsedS, r.reading.heartRate])).toEqual([
       [1, 100],
       [3, 120],
@@ -221,18 +208,12 @@ describe('RideTracker', () => {
   });
 
   it('keeps a Ride line for second 0', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    for (const e of [system(), ride(0), tele(0, 0), ride(1), tele(1, 90)]) t.apply(null, e, s);
+    const { s } = track([system(), ride(0), tele(0, 0), ride(1), tele(1, 90)]);
     expect(s.readings.map((r) => r.reading.elapsedS)).toEqual([0, 1]);
   });
 
   it('after a restart, gives a key-less marker to the bike heard from last', () => {
-    const t = new RideTracker();
-    const s = new Recorder();
-    t.apply(null, system(), s);
-    t.apply(null, ride(1), s);
-    t.apply(null, tele(1, 100), s);
+    const { t, s } = track([system(), ride(1), tele(1, 100)]);
     const t2 = new RideTracker();
     t2.restore([...t.openRides()]);
     t2.apply(null, marker, s);
