@@ -7,6 +7,8 @@ import { runIngest } from './app/ingest-command.js';
 import { runSimulation } from './app/simulate.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { runStart } from './app/start.js';
+import { runServe } from './app/serve.js';
+import { runKeys } from './app/keys-command.js';
 import { loadConfig, type Config } from './config.js';
 import { DelotonError } from './domain/errors.js';
 
@@ -148,6 +150,50 @@ simOptions(
   const target = f.out ? ({ kind: 'file', path: f.out } as const) : ({ kind: 'kafka' } as const);
   await runSimulation({ ...sim, target }, config, logger, signal);
 });
+
+program
+  .command('serve')
+  .description('serve the staff API, its docs, health and metrics on PORT (no ingest)')
+  .action(async () => {
+    const { config, logger, signal } = context();
+    await runServe(config, logger, signal);
+  });
+
+const keyName = (v: string): string => {
+  if (!/^[\w.@-][\w .@-]{0,63}$/.test(v))
+    throw new InvalidArgumentError('must be 1-64 letters, digits, spaces or _ . @ -');
+  return v;
+};
+const keys = program.command('keys').description('API keys: create, list, revoke');
+keys
+  .command('create')
+  .description('create a key; it is printed once, alone on the last line')
+  .addOption(
+    new Option('--role <role>', 'viewer: reads without personal data; admin: all, and deletes')
+      .choices(['viewer', 'admin'])
+      .makeOptionMandatory(),
+  )
+  .requiredOption('--name <name>', 'who or what the key is for (unique)', keyName)
+  .action(async (f: { role: 'viewer' | 'admin'; name: string }) => {
+    const { config, logger } = context();
+    await runKeys(config, logger, { kind: 'create', name: f.name, role: f.role });
+  });
+keys
+  .command('list')
+  .description('list keys (never the keys themselves)')
+  .option('--json', 'as JSON')
+  .action(async (f: { json?: boolean }) => {
+    const { config, logger } = context();
+    await runKeys(config, logger, { kind: 'list', json: f.json === true });
+  });
+keys
+  .command('revoke')
+  .description('revoke a key by id or name; servers stop accepting it at once')
+  .argument('<id-or-name>')
+  .action(async (idOrName: string) => {
+    const { config, logger } = context();
+    await runKeys(config, logger, { kind: 'revoke', idOrName });
+  });
 
 program
   .command('alerts')

@@ -76,6 +76,7 @@ const Env = z
       )
       .optional(),
     ALERT_MAX_AGE: duration.default(15 * 60_000),
+    API_RATE_LIMIT: int(0, 1_000_000).default(1_200),
     DISPLAY_TIMEZONE: z
       .string()
       .default('Europe/London')
@@ -130,6 +131,10 @@ export interface Config {
     /** Alerts older than this are not mailed (null: no limit). */
     readonly alertMaxAgeMs: number | null;
   };
+  readonly api: {
+    /** Requests a key may make per minute, in bursts up to the same number (null: no limit). */
+    readonly rateLimitPerMinute: number | null;
+  };
   /** Zone in which people see times (mails, reports, the daily API). */
   readonly displayTimeZone: string;
 }
@@ -182,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       alertMaxAgeMs: e.ALERT_MAX_AGE === 0 ? null : e.ALERT_MAX_AGE,
     }),
     displayTimeZone: e.DISPLAY_TIMEZONE,
+    api: Object.freeze({ rateLimitPerMinute: e.API_RATE_LIMIT === 0 ? null : e.API_RATE_LIMIT }),
     alerts: Object.freeze({
       formula: e.ALERT_MAX_HR_FORMULA,
       lowBpm: e.ALERT_LOW_BPM,

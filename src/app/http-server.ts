@@ -1,39 +1,45 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
+import { registerApi } from '../api/api-plugin.js';
+import { frameworkErrors } from '../api/error-handler.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
-import { pingDatabase, type Db } from '../store/db.js';
+import type { Db } from '../store/db.js';
 
-/** Builds the HTTP server of `deloton start` (health now; API and dashboard join it later). */
-export function buildHttpServer(opts: {
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** A ride heard from within this window is being ridden: the API refuses to delete it. */
+const ACTIVE_RIDE_WINDOW_S = 120;
+
+/** Builds the HTTP server of `start` and `serve`: the staff API, its docs, health and metrics. */
+export async function buildHttpServer(opts: {
   db: Db;
   logger: Logger;
+  displayTimeZone: string;
+  rateLimitPerMinute: number | null;
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
-}): FastifyInstance {
+  now?: () => number;
+}): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level: 'warn' });
-  const app = Fastify({
-    loggerInstance: logger,
+  const app = Fastify({ loggerInstance: logger, frameworkErrors });
+  const { keys } = await registerApi(app, {
+    db: opts.db,
+    version: VERSION,
+    displayTimeZone: opts.displayTimeZone,
+    now: opts.now ?? Date.now,
+    activeRideWindowS: ACTIVE_RIDE_WINDOW_S,
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+    ingest: opts.ingestStats,
+    mail: opts.mailStats,
   });
-  app.get('/health', async (_req, reply) => {
-    const database = (await pingDatabase(opts.db)) ? 'ok' : 'unreachable';
-    const ingest = opts.ingestStats?.() ?? null;
-    const mail = opts.mailStats?.() ?? null;
-    const ok = database === 'ok' && !ingest?.lastError;
-    return reply.code(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'degraded',
-      database: { kind: opts.db.kind, status: database },
-      ingest: ingest && {
-        messages: ingest.messages,
-        readings: ingest.readings,
-        rejects: ingest.rejects,
-        lastCommitAt: ingest.lastCommitAtMs && new Date(ingest.lastCommitAtMs).toISOString(),
-        lastError: ingest.lastError,
-      },
-      // null: no SMTP_URL, alert mails wait in the outbox.
-      alertMail: mail && { ...mail },
-    });
-  });
+  await keys.start();
+  app.addHook('onClose', async () => keys.stop());
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { DelotonError } from '../domain/errors.js';
 import { buildHttpServer } from './http-server.js';
+import { listenOn, offerFirstAdminKey } from './http-listen.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import { newMailWorkerStats } from '../alerts/mail-worker.js';
 import { startMailService } from './mail-service.js';
@@ -23,21 +23,18 @@ export async function runStart(
   const db = await openDatabase(config, logger);
   let ingest: IngestService | null = null;
   const mailStats = config.mail.smtpUrl ? newMailWorkerStats() : null;
-  const http = buildHttpServer({
+  const http = await buildHttpServer({
     db,
     logger,
+    displayTimeZone: config.displayTimeZone,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
   });
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
-    const address = await http.listen({ port: config.port, host: '0.0.0.0' }).catch((e: Error) => {
-      throw new DelotonError(
-        'port_unavailable',
-        `cannot listen on port ${config.port}: ${e.message}`,
-      );
-    });
-    logger.info({ address, health: `${address}/health` }, 'http server listening');
+    const address = await listenOn(http, config.port, logger);
+    await offerFirstAdminKey(db, address, logger);
     ingest = startIngest({ db, source, config, logger, signal });
     const mail = startMailService({
       db,

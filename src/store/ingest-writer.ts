@@ -26,6 +26,7 @@ export async function writeBatch(
   opts: { tolerant?: boolean } = {},
 ): Promise<WriteStats> {
   await insertRidersAndRides(tx, b);
+  b = await withoutDeletedRides(tx, b);
   const fresh: RideReading[] = [];
   const stored: RideReading[] = [];
   for (const rr of b.readings) (opts.tolerant || rr.ride.alreadyStored ? stored : fresh).push(rr);
@@ -105,6 +106,34 @@ async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void
       ride.alreadyStored = !row.inserted || i > 0;
     });
   }
+}
+
+/**
+ * Drops what the batch holds for rides deleted while open (a ride deleted over the API, a rider
+ * erased mid-ride): without this their later readings would be stored with no ride. The lock
+ * orders the batch against a concurrent delete, which removes the ride row first.
+ */
+async function withoutDeletedRides(tx: Queryable, b: IngestBatch): Promise<IngestBatch> {
+  const ids = new Set<number>();
+  for (const x of b.rideUpdates) ids.add(idOf(x.ride));
+  for (const x of b.readings) ids.add(idOf(x.ride));
+  for (const x of b.completions) ids.add(idOf(x.ride));
+  if (ids.size === 0) return b;
+  const live = await tx.query<{ ride_id: number }>(
+    'SELECT ride_id FROM rides WHERE ride_id = ANY($1::bigint[]) FOR KEY SHARE',
+    [[...ids]],
+  );
+  if (live.length === ids.size) return b;
+  const kept = new Set(live.map((r) => r.ride_id));
+  const keep = <T extends { ride: OpenRide }>(xs: readonly T[]): T[] =>
+    xs.filter((x) => kept.has(idOf(x.ride)));
+  return {
+    ...b,
+    readings: keep(b.readings),
+    completions: keep(b.completions),
+    rideUpdates: keep(b.rideUpdates),
+    alerts: keep(b.alerts),
+  };
 }
 
 /** Completions, ride summaries, rejects and the source positions, in one statement. */

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { DelotonError } from '../domain/errors.js';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, SqlParam } from './db.js';
 
@@ -25,14 +26,58 @@ function wrap(q: PGlite | Transaction): Queryable {
   };
 }
 
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Takes the data directory for this process: two PGlite instances on one directory corrupt it,
+ * and a second `deloton` command (say `keys create` beside `start`) would do just that.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        throw new DelotonError(
+          'db_unavailable',
+          `the embedded database at ${dataDir} is in use by process ${pid}: stop that process ` +
+            'first, or set DATABASE_URL so that several processes can share a PostgreSQL server',
+        );
+      // Left by a process that died: take it over.
+      rmSync(path, { force: true });
+    }
+  }
+  throw new DelotonError('db_unavailable', `cannot lock the embedded database at ${dataDir}`);
+}
+
 /** Opens embedded PostgreSQL (PGlite), persisted under `dataDir`, or in memory when it is null. */
 export async function openPgliteDb(dataDir: string | null): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    parsers,
-    relaxedDurability: false,
-  });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      parsers,
+      relaxedDurability: false,
+    });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const base = wrap(pg);
   return {
     kind: 'pglite',
@@ -47,7 +92,11 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
       return () => unsub();
     },
     async close() {
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

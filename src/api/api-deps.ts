@@ -1,0 +1,11 @@
+import type { Db } from '../store/db.js';
+
+/** What the API's routes need from the process that serves them. */
+export interface ApiDeps {
+  readonly db: Db;
+  /** Zone of calendar days (`/api/daily`) and ages. */
+  readonly displayTimeZone: string;
+  readonly now: () => number;
+  /** A ride heard from this recently is being ridden and cannot be deleted. */
+  readonly activeRideWindowS: number;
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { calendarDay, dateIn } from '../domain/calendar-day.js';
+import { ridesStartedBetween } from '../store/rides.repository.js';
+import type { ApiDeps } from './api-deps.js';
+import { callerOf } from './auth.js';
+import { CalendarDate } from './params.js';
+import { presentRide, presentRider } from './presenters.js';
+import { aliasDoc, bearer, errorResponses } from './route-kit.js';
+import { Daily } from './schemas.js';
+
+const DailyQuery = z.strictObject({
+  date: CalendarDate.optional().describe('the day, in DISPLAY_TIMEZONE; today without it'),
+});
+
+/** Rides of one calendar day with the day's totals; and the brief's `/daily` alias. */
+export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const handler = async (req: FastifyRequest, date: string | undefined) => {
+    const day = calendarDay(date ?? dateIn(deps.displayTimeZone, deps.now()), deps.displayTimeZone);
+    const rows = await ridesStartedBetween(deps.db, day.fromMs, day.untilMs);
+    const role = callerOf(req).role;
+    const now = deps.now();
+    let duration = 0;
+    let energy = 0;
+    let hrWeighted = 0;
+    let hrReadings = 0;
+    const riders = new Set<number>();
+    const rides = rows.map((row) => {
+      duration += row.duration_s;
+      energy += row.energy_kj;
+      if (row.avg_heart_rate !== null) {
+        hrWeighted += row.avg_heart_rate * row.reading_count;
+        hrReadings += row.reading_count;
+      }
+      riders.add(row.rider_id);
+      return {
+        ...presentRide(row),
+        rider: row.has_rider ? presentRider({ ...row, rider_id: row.rider_id }, role, now) : null,
+      };
+    });
+    return {
+      date: day.date,
+      time_zone: day.timeZone,
+      from: new Date(day.fromMs).toISOString(),
+      until: new Date(day.untilMs).toISOString(),
+      totals: {
+        ride_count: rides.length,
+        riders: riders.size,
+        total_duration_s: duration,
+        total_energy_kj: Math.round(energy * 100) / 100,
+        avg_heart_rate: hrReadings ? Math.round((hrWeighted / hrReadings) * 10) / 10 : null,
+      },
+      rides,
+    };
+  };
+  const schema = {
+    security: bearer,
+    querystring: DailyQuery,
+    response: { 200: Daily, ...errorResponses('viewer') },
+  };
+  r.get('/api/daily', {
+    config: { access: 'viewer' },
+    schema: { ...schema, summary: 'Rides of one calendar day, with totals', tags: ['rides'] },
+    handler: async (req) => handler(req, req.query.date),
+  });
+  r.get('/daily', {
+    config: { access: 'viewer' },
+    schema: { ...schema, ...aliasDoc('GET /api/daily') },
+    handler: async (req) => handler(req, req.query.date),
+  });
+}

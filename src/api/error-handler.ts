@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isTransientDbError } from '../store/db.js';
+import { ApiError, errorBody, type ApiErrorCode } from './api-error.js';
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: { keys?: unknown };
+}
+
+/** "limit: must be ...; since: ..." from a validation error, naming each parameter. */
+function describeValidation(issues: readonly ValidationIssue[]): string {
+  return issues
+    .map((i) => {
+      if (i.keyword === 'unrecognized_keys' && Array.isArray(i.params?.keys))
+        return `unknown parameter ${i.params.keys.map((k) => `"${String(k)}"`).join(', ')}`;
+      const name = (i.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+      // A parameter sent twice arrives as an array.
+      const message = i.message?.startsWith('Invalid input: expected string, received array')
+        ? 'must be given once'
+        : (i.message ?? 'is not valid');
+      return name ? `${name}: ${message}` : message;
+    })
+    .join('; ');
+}
+
+const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/** Maps any failure to the API's one error shape; only bugs become 500, and those are logged. */
+export function toApiError(err: FastifyError | Error): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as FastifyError & { validation?: ValidationIssue[] };
+  if (Array.isArray(fe.validation))
+    return new ApiError(400, 'invalid_input', describeValidation(fe.validation));
+  if (isTransientDbError(err))
+    return new ApiError(
+      503,
+      'database_unavailable',
+      'the database is unreachable; try again shortly',
+      {
+        'retry-after': '5',
+      },
+    );
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  const code = CODE_BY_STATUS[status];
+  if (code && status < 500) return new ApiError(status, code, fe.message);
+  return new ApiError(500, 'internal', 'internal error; it has been logged');
+}
+
+function send(reply: FastifyReply, e: ApiError): FastifyReply {
+  return reply.code(e.status).headers(e.headers).send(errorBody(e.code, e.message));
+}
+
+/** Installs the error, not-found and framework-error handlers that give every failure one shape. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const e = toApiError(err);
+    if (e.status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    return send(reply, e);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    send(
+      reply,
+      new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`),
+    ),
+  );
+}
+
+/** For Fastify's `frameworkErrors` option: a malformed URL gets the one error shape too. */
+export function frameworkErrors(
+  err: FastifyError,
+  _req: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void send(reply, toApiError(err));
+}

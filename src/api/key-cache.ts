@@ -1,0 +1,66 @@
+import type { Db } from '../store/db.js';
+import {
+  API_KEYS_CHANNEL,
+  findActiveKey,
+  hashApiKey,
+  touchApiKey,
+  type ApiRole,
+} from '../store/api-keys.repository.js';
+
+/** Who a request is, once its key checked out. */
+export interface Caller {
+  readonly keyId: number;
+  readonly name: string;
+  readonly role: ApiRole;
+}
+
+const TTL_MS = 10_000;
+const TOUCH_EVERY_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Resolves keys to callers with a short-lived cache, so a hot key costs no query. A revocation
+ * clears the cache at once through NOTIFY; should that be missed, the TTL bounds the delay.
+ */
+export class KeyCache {
+  private readonly entries = new Map<string, { caller: Caller | null; expiresMs: number }>();
+  private readonly touched = new Map<number, number>();
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly onTouchError: (e: unknown) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Subscribes to revocations. */
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(API_KEYS_CHANNEL, () => this.entries.clear());
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  /** The caller a key stands for, or null for an unknown or revoked key. */
+  async resolve(key: string): Promise<Caller | null> {
+    const hash = hashApiKey(key);
+    const now = this.now();
+    const hit = this.entries.get(hash);
+    let caller: Caller | null;
+    if (hit && hit.expiresMs > now) caller = hit.caller;
+    else {
+      const row = await findActiveKey(this.db, hash);
+      caller = row && { keyId: row.key_id, name: row.name, role: row.role };
+      // Unknown keys are cached too, so a flood of bad keys cannot become a flood of queries.
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      this.entries.set(hash, { caller, expiresMs: now + TTL_MS });
+    }
+    if (caller && now - (this.touched.get(caller.keyId) ?? 0) > TOUCH_EVERY_MS) {
+      this.touched.set(caller.keyId, now);
+      touchApiKey(this.db, caller.keyId).catch(this.onTouchError);
+    }
+    return caller;
+  }
+}

@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../store/db.js';
+import { readPlatformStats } from '../store/platform-stats.repository.js';
+
+/** Ingest figures of this process, when it ingests (shape of the pipeline's own stats). */
+export interface IngestFigures {
+  readonly messages: number;
+  readonly readings: number;
+  readonly rejects: number;
+  readonly lastCommitAtMs: number | null;
+}
+
+/** Mail delivery figures of this process, when it sends alert mail. */
+export interface MailFigures {
+  readonly sent: number;
+  readonly failed: number;
+  readonly retried: number;
+}
+
+export interface MetricsSources {
+  readonly db: Db;
+  readonly ingest?: (() => IngestFigures | null) | undefined;
+  readonly mail?: (() => MailFigures | null) | undefined;
+}
+
+/** A registry of this process's metrics: HTTP latency, ingest and mail counters, stored figures. */
+export function createMetrics(src: MetricsSources): { registry: Registry; http: Histogram } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const http = new Histogram({
+    name: 'deloton_http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  // Running totals kept by the pipeline, exposed as counters (a restart resets them, as rate() expects).
+  const totalOf = (name: string, help: string, pick: (f: IngestFigures) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const f = src.ingest?.();
+        if (!f) return;
+        this.reset();
+        this.inc(pick(f));
+      },
+    });
+  totalOf(
+    'deloton_ingest_messages_total',
+    'Feed messages ingested by this process',
+    (f) => f.messages,
+  );
+  totalOf('deloton_ingest_readings_total', 'Readings stored by this process', (f) => f.readings);
+  totalOf('deloton_ingest_rejects_total', 'Feed lines this process set aside', (f) => f.rejects);
+  new Gauge({
+    name: 'deloton_ingest_last_commit_age_seconds',
+    help: 'Seconds since this process last committed an ingest batch',
+    registers: [registry],
+    collect() {
+      const at = src.ingest?.()?.lastCommitAtMs;
+      if (at) this.set((Date.now() - at) / 1000);
+    },
+  });
+  new Counter({
+    name: 'deloton_alert_mails_total',
+    help: 'Alert mails sent, failed and retried by this process',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const m = src.mail?.();
+      if (!m) return;
+      this.reset();
+      this.inc({ outcome: 'sent' }, m.sent);
+      this.inc({ outcome: 'failed' }, m.failed);
+      this.inc({ outcome: 'retried' }, m.retried);
+    },
+  });
+  // Figures of the stored data, read once per scrape; any process can report them.
+  let stored: Promise<Awaited<ReturnType<typeof readPlatformStats>> | null> | null = null;
+  const storedOnce = () => (stored ??= readPlatformStats(src.db).catch(() => null));
+  new Gauge({
+    name: 'deloton_alerts',
+    help: 'Stored alerts by delivery state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const s = await storedOnce();
+      for (const state of ['queued', 'sent', 'failed'])
+        this.set({ state }, s?.alertsByState[state] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'deloton_rejected_messages',
+    help: 'Feed lines set aside as rejected, stored',
+    registers: [registry],
+    async collect() {
+      const s = await storedOnce();
+      if (s) this.set(s.rejectedMessages);
+    },
+  });
+  new Gauge({
+    name: 'deloton_open_rides',
+    help: 'Rides not yet ended',
+    registers: [registry],
+    async collect() {
+      const s = await storedOnce();
+      if (s) this.set(s.openRides);
+    },
+  });
+  new Gauge({
+    name: 'deloton_feed_lag_seconds',
+    help: 'Seconds between now and the newest reading of any open ride (the feed is this far behind)',
+    registers: [registry],
+    async collect() {
+      const s = await storedOnce();
+      if (s?.feedLagS != null) this.set(s.feedLagS);
+    },
+  });
+  const metrics = registry.metrics.bind(registry);
+  registry.metrics = async () => {
+    stored = null;
+    return metrics();
+  };
+  return { registry, http };
+}
+
+/** Times every request into the histogram, labelled by route pattern (not by raw URL). */
+export function installHttpMetrics(app: FastifyInstance, http: Histogram): void {
+  app.addHook('onResponse', async (req, reply) => {
+    http.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+}

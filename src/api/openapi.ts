@@ -1,0 +1,29 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** Registers the OpenAPI document (built from the routes' schemas) and its docs page; before any route. */
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Deloton staff API',
+        version,
+        description:
+          'Rides, riders, daily rides and heart-rate alerts. Send an API key as ' +
+          '`Authorization: Bearer KEY` (`deloton keys create`). Viewer keys read without personal ' +
+          'data; admin keys see everything and may delete. Errors are always ' +
+          '`{"error": {"code", "message"}}`.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) => reply.send(app.swagger()));
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { parseCalendarDate } from '../domain/calendar-day.js';
+
+/** A stored id: a positive whole number within the range ids are given out in. */
+export const Id = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be a positive whole number')
+  .transform(Number)
+  .refine((n) => n >= 1 && Number.isSafeInteger(n), 'must be a positive whole number below 2^53')
+  .meta({ type: 'integer', minimum: 1, example: 1 });
+
+/** An instant: an ISO 8601 date-time with a zone (Z or ±hh:mm), or a date (its midnight UTC). */
+export const Instant = z
+  .string()
+  .max(40, 'is too long for a date-time')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    'must be an ISO 8601 date-time with a zone, e.g. 2022-07-06T09:00:00Z, or a date',
+  )
+  .transform((v, ctx) => {
+    const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+    if (Number.isNaN(ms) || ms < Date.UTC(1900, 0, 1) || ms > Date.UTC(9999, 0, 1)) {
+      ctx.addIssue({ code: 'custom', message: `${v} is not a valid date-time` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ type: 'string', format: 'date-time', example: '2022-07-06T00:00:00Z' });
+
+/** Page size. */
+export const Limit = (max: number, dflt: number) =>
+  z
+    .string()
+    .regex(/^\d{1,7}$/, `must be a whole number from 1 to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `must be a whole number from 1 to ${max}`)
+    .optional()
+    .transform((n) => n ?? dflt)
+    .meta({ type: 'integer', minimum: 1, maximum: max, default: dflt });
+
+/** A calendar day as `YYYY-MM-DD` or the brief's `DD-MM-YYYY`, normalised to `YYYY-MM-DD`. */
+export const CalendarDate = z
+  .string()
+  .max(10, 'must be a date as YYYY-MM-DD or DD-MM-YYYY')
+  .transform((v, ctx) => {
+    const r = parseCalendarDate(v);
+    if (r.kind === 'ok') return r.date;
+    ctx.addIssue({ code: 'custom', message: r.reason });
+    return z.NEVER;
+  })
+  .meta({ type: 'string', example: '2022-07-06', description: 'YYYY-MM-DD or DD-MM-YYYY' });
+
+/** Free text that is matched exactly (a bike serial): bounded, printable. */
+export const Token = (what: string) =>
+  z
+    .string()
+    .min(1, `must not be empty`)
+    .max(64, `is too long for ${what}`)
+    .regex(/^[\p{L}\p{N}_.:-]+$/u, `must be ${what}: letters, digits, _ . : -`);
+
+export const IdParams = z.object({ id: Id });

@@ -1,0 +1,119 @@
+import { ageOn } from '../domain/heart-rate.js';
+import type { AlertRow } from '../store/alerts-read.repository.js';
+import type { RiderStatsRow } from '../store/riders.repository.js';
+import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';
+import type { ApiRole } from '../store/api-keys.repository.js';
+
+// Rounding for display: summaries are floats computed over thousands of readings.
+const r1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+const r2 = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** A ride and its summary, without readings. */
+export function presentRide(r: RideRow) {
+  return {
+    ride_id: r.ride_id,
+    rider_id: r.rider_id,
+    bike_serial: r.bike_serial,
+    started_at: r.started_at.toISOString(),
+    ended_at: iso(r.ended_at),
+    duration_s: r.duration_s,
+    summary: {
+      reading_count: r.reading_count,
+      avg_heart_rate: r1(r.avg_heart_rate),
+      min_heart_rate: r.min_heart_rate,
+      max_heart_rate: r.max_heart_rate,
+      avg_rpm: r1(r.avg_rpm),
+      avg_resistance: r1(r.avg_resistance),
+      avg_power_w: r1(r.avg_power_w),
+      max_power_w: r1(r.max_power_w),
+      energy_kj: r2(r.energy_kj),
+    },
+  };
+}
+
+/**
+ * A rider as a role may see them. Viewers get no personal data: no name, email, address or
+ * birth date (the age stays, which is what analysis needs).
+ */
+export function presentRider(p: RiderRow, role: ApiRole, nowMs: number) {
+  const base = {
+    rider_id: p.rider_id,
+    gender: p.gender,
+    age: p.birth_date === null ? null : ageOn(p.birth_date, nowMs),
+    height_cm: p.height_cm,
+    weight_kg: p.weight_kg,
+    account_created: p.account_created,
+  };
+  if (role !== 'admin') return base;
+  return {
+    ...base,
+    title: p.title,
+    first_name: p.first_name,
+    last_name: p.last_name,
+    email: p.email,
+    birth_date: p.birth_date,
+    address: {
+      line_1: p.address_line_1,
+      line_2: p.address_line_2,
+      city: p.city,
+      postcode: p.postcode,
+    },
+    original_source: p.original_source,
+  };
+}
+
+/** A rider's totals. */
+export function presentRiderStats(s: RiderStatsRow) {
+  return {
+    ride_count: s.ride_count,
+    total_duration_s: s.total_duration_s,
+    total_energy_kj: r2(s.total_energy_kj),
+    avg_duration_s: r1(s.avg_duration_s),
+    avg_heart_rate: r1(s.avg_heart_rate),
+    max_heart_rate: s.max_heart_rate,
+    avg_power_w: r1(s.avg_power_w),
+    avg_rpm: r1(s.avg_rpm),
+    first_ride_at: iso(s.first_ride_at),
+    last_ride_at: iso(s.last_ride_at),
+  };
+}
+
+/** One second of a ride. */
+export function presentReading(x: ReadingRow) {
+  return {
+    elapsed_s: x.elapsed_s,
+    recorded_at: x.recorded_at.toISOString(),
+    heart_rate: x.heart_rate,
+    rpm: x.rpm,
+    resistance: x.resistance,
+    power_w: r1(x.power_w),
+  };
+}
+
+// An SMTP refusal often quotes the recipient's address.
+const EMAIL = /[^\s<>"'@,;:]+@[^\s<>"'@,;:]+/g;
+
+/** An alert with its delivery state; a viewer sees delivery errors with addresses masked. */
+export function presentAlert(a: AlertRow, role: ApiRole) {
+  return {
+    alert_id: a.alert_id,
+    ride_id: a.ride_id,
+    rider_id: a.rider_id,
+    kind: a.kind,
+    limit_bpm: a.limit_bpm,
+    detected_at: a.detected_at.toISOString(),
+    elapsed_s: a.elapsed_s,
+    readings: a.readings,
+    delivery: {
+      state: a.state,
+      attempts: a.attempts,
+      last_error:
+        role === 'admin' || a.last_error === null
+          ? a.last_error
+          : a.last_error.replace(EMAIL, '[address]'),
+      next_attempt_at: a.state === 'queued' ? a.next_attempt_at.toISOString() : null,
+      sent_at: iso(a.sent_at),
+    },
+  };
+}

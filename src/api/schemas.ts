@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+// Response shapes: they document the API (OpenAPI) and the tests check every body against them.
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'not_found' }),
+      message: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const num = z.number().nullable();
+
+export const Ride = z
+  .object({
+    ride_id: z.number().int(),
+    rider_id: z.number().int(),
+    bike_serial: z.string(),
+    started_at: z.iso.datetime(),
+    ended_at: z.iso.datetime().nullable().describe('null while the ride is open'),
+    duration_s: z.number().int(),
+    summary: z.object({
+      reading_count: z.number().int(),
+      avg_heart_rate: num,
+      min_heart_rate: num,
+      max_heart_rate: num,
+      avg_rpm: num,
+      avg_resistance: num,
+      avg_power_w: num,
+      max_power_w: num,
+      energy_kj: num,
+    }),
+  })
+  .meta({ id: 'Ride' });
+
+export const Rider = z
+  .object({
+    rider_id: z.number().int(),
+    gender: z.string(),
+    age: z.number().int().nullable(),
+    height_cm: num,
+    weight_kg: num,
+    account_created: z.string().nullable(),
+    title: z.string().nullable().optional().describe('admin only'),
+    first_name: z.string().optional().describe('admin only'),
+    last_name: z.string().optional().describe('admin only'),
+    email: z.string().nullable().optional().describe('admin only'),
+    birth_date: z.string().nullable().optional().describe('admin only'),
+    address: z
+      .object({
+        line_1: z.string().nullable(),
+        line_2: z.string().nullable(),
+        city: z.string().nullable(),
+        postcode: z.string().nullable(),
+      })
+      .optional()
+      .describe('admin only'),
+    original_source: z.string().nullable().optional().describe('admin only'),
+  })
+  .meta({ id: 'Rider', description: 'Personal fields are given to admin keys only.' });
+
+export const Reading = z
+  .object({
+    elapsed_s: z.number().int(),
+    recorded_at: z.iso.datetime(),
+    heart_rate: num,
+    rpm: num,
+    resistance: num,
+    power_w: num,
+  })
+  .meta({ id: 'Reading' });
+
+export const RideDetail = Ride.extend({
+  rider: Rider.nullable(),
+  readings: z.array(Reading).optional().describe('with include=readings'),
+}).meta({ id: 'RideDetail' });
+
+export const RidePage = z
+  .object({
+    data: z.array(Ride),
+    next: z.string().nullable().describe('link to the next (older) page; null on the last'),
+  })
+  .meta({ id: 'RidePage' });
+
+export const RiderDetail = Rider.extend({
+  stats: z.object({
+    ride_count: z.number().int(),
+    total_duration_s: z.number().int(),
+    total_energy_kj: num,
+    avg_duration_s: num,
+    avg_heart_rate: num,
+    max_heart_rate: num,
+    avg_power_w: num,
+    avg_rpm: num,
+    first_ride_at: z.iso.datetime().nullable(),
+    last_ride_at: z.iso.datetime().nullable(),
+  }),
+}).meta({ id: 'RiderDetail' });
+
+export const Daily = z
+  .object({
+    date: z.string().meta({ example: '2022-07-06' }),
+    time_zone: z.string(),
+    from: z.iso.datetime(),
+    until: z.iso.datetime(),
+    totals: z.object({
+      ride_count: z.number().int(),
+      riders: z.number().int(),
+      total_duration_s: z.number().int(),
+      total_energy_kj: num,
+      avg_heart_rate: num,
+    }),
+    rides: z.array(Ride.extend({ rider: Rider.nullable() })),
+  })
+  .meta({ id: 'Daily' });
+
+export const Alert = z
+  .object({
+    alert_id: z.number().int(),
+    ride_id: z.number().int(),
+    rider_id: z.number().int(),
+    kind: z.enum(['high', 'low']),
+    limit_bpm: z.number().int(),
+    detected_at: z.iso.datetime(),
+    elapsed_s: z.number().int(),
+    readings: z.array(z.object({ elapsed_s: z.number(), at: z.string(), bpm: z.number() })),
+    delivery: z.object({
+      state: z.enum(['queued', 'sent', 'failed']),
+      attempts: z.number().int(),
+      last_error: z.string().nullable(),
+      next_attempt_at: z.iso.datetime().nullable(),
+      sent_at: z.iso.datetime().nullable(),
+    }),
+  })
+  .meta({ id: 'Alert' });
+
+export const AlertPage = z
+  .object({ data: z.array(Alert), next: z.string().nullable() })
+  .meta({ id: 'AlertPage' });
+
+export const RideDeleted = z
+  .object({
+    deleted: z.object({
+      ride_id: z.number().int(),
+      readings: z.number().int(),
+      alerts: z.number().int(),
+    }),
+  })
+  .meta({ id: 'RideDeleted' });
+
+export const RiderErased = z
+  .object({
+    erasure: z.object({
+      erasure_id: z.number().int(),
+      rider_id: z.number().int(),
+      rides_deleted: z.number().int(),
+      readings_deleted: z.number().int(),
+      alerts_deleted: z.number().int(),
+      rejected_deleted: z.number().int(),
+      erased_at: z.iso.datetime(),
+    }),
+  })
+  .meta({ id: 'RiderErased' });

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { DelotonError } from '../domain/errors.js';
+import type { Db } from '../store/db.js';
+import { createFirstAdminKey } from '../store/api-keys.repository.js';
+
+/** Listens on `port`, turning a taken port into a clear setup error; returns the address. */
+export async function listenOn(
+  app: FastifyInstance,
+  port: number,
+  logger: Logger,
+): Promise<string> {
+  const address = await app.listen({ port, host: '0.0.0.0' }).catch((e: Error) => {
+    throw new DelotonError('port_unavailable', `cannot listen on port ${port}: ${e.message}`);
+  });
+  logger.info(
+    { address, api: `${address}/api`, docs: `${address}/api/docs` },
+    'http server listening',
+  );
+  return address;
+}
+
+/**
+ * On a new installation (no key ever made), creates an admin key and prints it once on stdout,
+ * so that the API can be tried at once. Later starts print nothing.
+ */
+export async function offerFirstAdminKey(db: Db, address: string, logger: Logger): Promise<void> {
+  const key = await createFirstAdminKey(db, 'first-admin');
+  if (!key) return;
+  logger.info({ name: 'first-admin' }, 'created the first admin API key (printed once on stdout)');
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  process.stdout.write(
+    [
+      '',
+      'This installation had no API key, so an admin key named "first-admin" was made.',
+      'It is shown only now: store it, or revoke it later with `deloton keys revoke first-admin`.',
+      `Try it: curl -H "Authorization: Bearer ${key}" ${url}/api/rides`,
+      key,
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { buildHttpServer } from './http-server.js';
+import { listenOn } from './http-listen.js';
+import { openDatabase } from './open-db.js';
+
+/** `deloton serve`: the HTTP server alone (API, docs, health, metrics); stateless, scale at will. */
+export async function runServe(config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
+  const db = await openDatabase(config, logger);
+  try {
+    const http = await buildHttpServer({
+      db,
+      logger,
+      displayTimeZone: config.displayTimeZone,
+      rateLimitPerMinute: config.api.rateLimitPerMinute,
+    });
+    try {
+      await listenOn(http, config.port, logger);
+      if (!signal.aborted)
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+      logger.info('stopped cleanly');
+    } finally {
+      await http.close();
+    }
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,33 @@
+import type { Queryable } from './db.js';
+
+/** Figures about the stored data that any process can report, whoever ingested it. */
+export interface PlatformStats {
+  readonly alertsByState: Record<string, number>;
+  readonly rejectedMessages: number;
+  readonly openRides: number;
+  /** Seconds since the newest reading of any open ride (null: no open ride). */
+  readonly feedLagS: number | null;
+}
+
+/** Reads the platform's figures in one round trip; cheap enough for every metrics scrape. */
+export async function readPlatformStats(db: Queryable): Promise<PlatformStats> {
+  const [row] = await db.query<{
+    alerts: Record<string, number> | null;
+    rejected: number;
+    open_rides: number;
+    lag_s: number | null;
+  }>(
+    `SELECT (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*)::int AS n FROM alerts GROUP BY state) a) AS alerts,
+            (SELECT count(*)::int FROM rejected_messages) AS rejected,
+            o.open_rides, o.lag_s
+     FROM (SELECT count(*)::int AS open_rides,
+                  extract(epoch FROM now() - max(started_at + duration_s * interval '1 second'))::float8 AS lag_s
+           FROM rides WHERE ended_at IS NULL) o`,
+  );
+  return {
+    alertsByState: row?.alerts ?? {},
+    rejectedMessages: row?.rejected ?? 0,
+    openRides: row?.open_rides ?? 0,
+    feedLagS: row?.lag_s ?? null,
+  };
+}

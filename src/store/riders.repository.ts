@@ -1,0 +1,100 @@
+import type { Queryable } from './db.js';
+import type { RiderRow } from './rides.repository.js';
+
+/** A rider's totals over all their stored rides. */
+export interface RiderStatsRow {
+  readonly ride_count: number;
+  readonly total_duration_s: number;
+  readonly total_energy_kj: number;
+  readonly avg_duration_s: number | null;
+  readonly avg_heart_rate: number | null;
+  readonly avg_power_w: number | null;
+  readonly avg_rpm: number | null;
+  readonly max_heart_rate: number | null;
+  readonly first_ride_at: Date | null;
+  readonly last_ride_at: Date | null;
+}
+
+/** One rider with their totals, or null. Averages are weighted by readings, not by rides. */
+export async function getRider(
+  db: Queryable,
+  riderId: number,
+): Promise<{ rider: RiderRow; stats: RiderStatsRow } | null> {
+  const rows = await db.query<RiderRow & RiderStatsRow>(
+    `SELECT p.*, s.* FROM riders p CROSS JOIN LATERAL (
+       SELECT count(*)::int AS ride_count,
+              coalesce(sum(duration_s), 0)::int AS total_duration_s,
+              coalesce(sum(energy_kj), 0)::float8 AS total_energy_kj,
+              avg(duration_s)::float8 AS avg_duration_s,
+              (sum(avg_heart_rate * reading_count) / nullif(sum(reading_count) FILTER (WHERE avg_heart_rate IS NOT NULL), 0))::float8 AS avg_heart_rate,
+              (sum(avg_power_w * reading_count) / nullif(sum(reading_count) FILTER (WHERE avg_power_w IS NOT NULL), 0))::float8 AS avg_power_w,
+              (sum(avg_rpm * reading_count) / nullif(sum(reading_count) FILTER (WHERE avg_rpm IS NOT NULL), 0))::float8 AS avg_rpm,
+              max(max_heart_rate) AS max_heart_rate,
+              min(started_at) AS first_ride_at, max(started_at) AS last_ride_at
+       FROM rides r WHERE r.rider_id = p.rider_id) s
+     WHERE p.rider_id = $1`,
+    [riderId],
+  );
+  const row = rows[0];
+  return row ? { rider: row, stats: row } : null;
+}
+
+/** What an erasure removed. */
+export interface ErasureRecord {
+  readonly erasure_id: number;
+  readonly rider_id: number;
+  readonly rides_deleted: number;
+  readonly readings_deleted: number;
+  readonly alerts_deleted: number;
+  readonly rejected_deleted: number;
+  readonly erased_at: Date;
+}
+
+/**
+ * Erases a rider (right to erasure): their personal data, rides, readings, alerts and the
+ * rejected lines that name them, then records that it was done, without personal data.
+ * Returns null when no such rider is stored. Call inside a transaction.
+ */
+export async function eraseRider(
+  tx: Queryable,
+  riderId: number,
+  requestedBy: string,
+): Promise<ErasureRecord | null> {
+  const [rider] = await tx.query<{ email: string | null }>(
+    'DELETE FROM riders WHERE rider_id = $1 RETURNING email',
+    [riderId],
+  );
+  if (!rider) return null;
+  // Ride rows first: their locks order this against an ingest batch still writing to one of them.
+  const rides = await tx.query<{ ride_id: number }>(
+    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id',
+    [riderId],
+  );
+  const ids = rides.map((r) => r.ride_id);
+  // A rejected line names the rider by account number (as the feed writes it, JSON-escaped
+  // inside the envelope) or by email address.
+  const idPattern = `user_id\\\\?"\\s*:\\s*${riderId}(?![0-9])`;
+  const [counts] = await tx.query<{ readings: number; alerts: number; rejected: number }>(
+    `WITH x AS (DELETE FROM readings WHERE ride_id = ANY($1::bigint[]) RETURNING 1),
+          a AS (DELETE FROM alerts WHERE rider_id = $2 OR ride_id = ANY($1::bigint[]) RETURNING 1),
+          j AS (DELETE FROM rejected_messages
+                WHERE raw ~ $3 OR ($4::text IS NOT NULL AND strpos(raw, $4::text) > 0) RETURNING 1)
+     SELECT (SELECT count(*) FROM x)::int AS readings, (SELECT count(*) FROM a)::int AS alerts,
+            (SELECT count(*) FROM j)::int AS rejected`,
+    [ids, riderId, idPattern, rider.email],
+  );
+  const [record] = await tx.query<ErasureRecord>(
+    `INSERT INTO erasures (rider_id, requested_by, rides_deleted, readings_deleted, alerts_deleted,
+       rejected_deleted) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [
+      riderId,
+      requestedBy,
+      ids.length,
+      counts?.readings ?? 0,
+      counts?.alerts ?? 0,
+      counts?.rejected ?? 0,
+    ],
+  );
+  if (!record) throw new Error('erasure record was not written');
+  return record;
+}

@@ -1,0 +1,174 @@
+import type { Queryable } from './db.js';
+
+/** A stored ride and its summary, as the API reads it. */
+export interface RideRow {
+  readonly ride_id: number;
+  readonly rider_id: number;
+  readonly bike_serial: string;
+  readonly started_at: Date;
+  readonly ended_at: Date | null;
+  readonly duration_s: number;
+  readonly reading_count: number;
+  readonly avg_heart_rate: number | null;
+  readonly min_heart_rate: number | null;
+  readonly max_heart_rate: number | null;
+  readonly avg_rpm: number | null;
+  readonly avg_resistance: number | null;
+  readonly avg_power_w: number | null;
+  readonly max_power_w: number | null;
+  readonly energy_kj: number;
+}
+
+/** A rider's columns as stored; every one may be null when the rider has been erased. */
+export interface RiderRow {
+  readonly rider_id: number;
+  readonly title: string | null;
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly gender: string;
+  readonly birth_date: string | null;
+  readonly height_cm: number | null;
+  readonly weight_kg: number | null;
+  readonly email: string | null;
+  readonly address_line_1: string | null;
+  readonly address_line_2: string | null;
+  readonly city: string | null;
+  readonly postcode: string | null;
+  readonly account_created: string | null;
+  readonly original_source: string | null;
+}
+
+export interface ReadingRow {
+  readonly elapsed_s: number;
+  readonly recorded_at: Date;
+  readonly heart_rate: number | null;
+  readonly rpm: number | null;
+  readonly resistance: number | null;
+  readonly power_w: number | null;
+}
+
+/** Where a page of rides starts: strictly older than this ride (newest first). */
+export interface RideCursor {
+  readonly startedAtMs: number;
+  readonly rideId: number;
+}
+
+export interface RideQuery {
+  readonly sinceMs?: number | undefined;
+  readonly untilMs?: number | undefined;
+  readonly riderId?: number | undefined;
+  readonly bikeSerial?: string | undefined;
+  readonly after?: RideCursor | undefined;
+  readonly limit: number;
+}
+
+export const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
+  r.duration_s, r.reading_count, r.avg_heart_rate, r.min_heart_rate, r.max_heart_rate, r.avg_rpm,
+  r.avg_resistance, r.avg_power_w, r.max_power_w, r.energy_kj`;
+const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
+  p.weight_kg, p.email, p.address_line_1, p.address_line_2, p.city, p.postcode, p.account_created,
+  p.original_source`;
+
+/** Rides newest first, filtered; every filter is a bound parameter. */
+export async function listRides(db: Queryable, q: RideQuery): Promise<RideRow[]> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const bind = (v: string | number): string => `$${params.push(v)}`;
+  if (q.sinceMs !== undefined)
+    where.push(`r.started_at >= ${bind(new Date(q.sinceMs).toISOString())}`);
+  if (q.untilMs !== undefined)
+    where.push(`r.started_at < ${bind(new Date(q.untilMs).toISOString())}`);
+  if (q.riderId !== undefined) where.push(`r.rider_id = ${bind(q.riderId)}`);
+  if (q.bikeSerial !== undefined) where.push(`r.bike_serial = ${bind(q.bikeSerial)}`);
+  if (q.after)
+    where.push(
+      `(r.started_at, r.ride_id) < (${bind(new Date(q.after.startedAtMs).toISOString())}::timestamptz, ${bind(q.after.rideId)})`,
+    );
+  return db.query<RideRow>(
+    `SELECT ${RIDE_COLUMNS} FROM rides r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY r.started_at DESC, r.ride_id DESC LIMIT ${bind(q.limit)}`,
+    params,
+  );
+}
+
+/** One ride with its rider (null when the rider row is gone), in one round trip. */
+export async function getRide(
+  db: Queryable,
+  rideId: number,
+): Promise<{ ride: RideRow; rider: RiderRow | null } | null> {
+  const rows = await db.query<RideRow & Omit<RiderRow, 'rider_id'> & { has_rider: boolean }>(
+    `SELECT ${RIDE_COLUMNS}, ${RIDER_COLUMNS}, p.rider_id IS NOT NULL AS has_rider
+     FROM rides r LEFT JOIN riders p ON p.rider_id = r.rider_id WHERE r.ride_id = $1`,
+    [rideId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { ride: row, rider: row.has_rider ? row : null };
+}
+
+/** A ride's per-second readings in order. */
+export async function getReadings(db: Queryable, rideId: number): Promise<ReadingRow[]> {
+  return db.query<ReadingRow>(
+    `SELECT elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w
+     FROM readings WHERE ride_id = $1 ORDER BY elapsed_s`,
+    [rideId],
+  );
+}
+
+/** A ride of a calendar day, with the rider columns the daily view shows. */
+export type DailyRideRow = RideRow & Omit<RiderRow, 'rider_id'> & { has_rider: boolean };
+
+/** Every ride started in [fromMs, untilMs), oldest first, with its rider. */
+export async function ridesStartedBetween(
+  db: Queryable,
+  fromMs: number,
+  untilMs: number,
+): Promise<DailyRideRow[]> {
+  return db.query<DailyRideRow>(
+    `SELECT ${RIDE_COLUMNS}, ${RIDER_COLUMNS}, p.rider_id IS NOT NULL AS has_rider
+     FROM rides r LEFT JOIN riders p ON p.rider_id = r.rider_id
+     WHERE r.started_at >= $1 AND r.started_at < $2
+     ORDER BY r.started_at, r.ride_id`,
+    [new Date(fromMs).toISOString(), new Date(untilMs).toISOString()],
+  );
+}
+
+export type DeleteRideResult =
+  | { kind: 'deleted'; readings: number; alerts: number }
+  | { kind: 'not_found' }
+  | { kind: 'in_progress'; lastReadingAt: Date };
+
+/**
+ * Deletes a ride with its readings and alerts in one transaction (readings have no foreign key).
+ * A ride heard from within `activeWindowS` is still being ridden and is refused. The ride row is
+ * deleted first: its row lock orders this against an ingest batch writing to the same ride.
+ */
+export async function deleteRide(
+  tx: Queryable,
+  rideId: number,
+  activeWindowS: number,
+): Promise<DeleteRideResult> {
+  const gone = await tx.query<{ ride_id: number }>(
+    `DELETE FROM rides WHERE ride_id = $1
+       AND NOT (ended_at IS NULL
+                AND started_at + duration_s * interval '1 second' > now() - $2 * interval '1 second')
+     RETURNING ride_id`,
+    [rideId, activeWindowS],
+  );
+  if (gone.length === 0) {
+    const open = await tx.query<{ last_at: Date }>(
+      `SELECT started_at + duration_s * interval '1 second' AS last_at FROM rides WHERE ride_id = $1`,
+      [rideId],
+    );
+    return open[0]
+      ? { kind: 'in_progress', lastReadingAt: open[0].last_at }
+      : { kind: 'not_found' };
+  }
+  const [counts] = await tx.query<{ readings: number; alerts: number }>(
+    `WITH r AS (DELETE FROM readings WHERE ride_id = $1 RETURNING 1),
+          a AS (DELETE FROM alerts WHERE ride_id = $1 RETURNING 1)
+     SELECT (SELECT count(*) FROM r)::int AS readings, (SELECT count(*) FROM a)::int AS alerts`,
+    [rideId],
+  );
+  return { kind: 'deleted', readings: counts?.readings ?? 0, alerts: counts?.alerts ?? 0 };
+}
