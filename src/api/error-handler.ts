@@ -53,8 +53,10 @@ export function toApiError(err: FastifyError | Error): ApiError {
       },
     );
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
-  const code = CODE_BY_STATUS[status];
-  if (code && status < 500) return new ApiError(status, code, fe.message);
+  // A path parameter past the router's length limit: bad input like any other.
+  if (status === 414) return new ApiError(400, 'invalid_input', 'a path parameter is too long');
+  if (status >= 400 && status < 500)
+    return new ApiError(status, CODE_BY_STATUS[status] ?? 'invalid_input', fe.message);
   return new ApiError(500, 'internal', 'internal error; it has been logged');
 }
 

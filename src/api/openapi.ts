@@ -25,5 +25,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) => reply.send(app.swagger()));
+  app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) =>
+    reply.send(app.swagger()),
+  );
 }

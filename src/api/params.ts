@@ -9,17 +9,32 @@ export const Id = z
   .refine((n) => n >= 1 && Number.isSafeInteger(n), 'must be a positive whole number below 2^53')
   .meta({ type: 'integer', minimum: 1, example: 1 });
 
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+// Date.parse rolls 30 February over into March; an API should refuse it instead.
+function fieldsInRange(m: RegExpExecArray): boolean {
+  const [y, mo, d, h = '0', mi = '0', sec = '0'] = m.slice(1, 7).map((v) => v ?? '0');
+  const probe = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return (
+    probe.getUTCFullYear() === Number(y) &&
+    probe.getUTCMonth() === Number(mo) - 1 &&
+    probe.getUTCDate() === Number(d) &&
+    Number(h) <= 23 &&
+    Number(mi) <= 59 &&
+    Number(sec) <= 59
+  );
+}
+
 /** An instant: an ISO 8601 date-time with a zone (Z or ±hh:mm), or a date (its midnight UTC). */
 export const Instant = z
   .string()
   .max(40, 'is too long for a date-time')
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/,
-    'must be an ISO 8601 date-time with a zone, e.g. 2022-07-06T09:00:00Z, or a date',
-  )
+  .regex(INSTANT, 'must be an ISO 8601 date-time with a zone, e.g. 2022-07-06T09:00:00Z, or a date')
   .transform((v, ctx) => {
+    const m = INSTANT.exec(v);
     const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-    if (Number.isNaN(ms) || ms < Date.UTC(1900, 0, 1) || ms > Date.UTC(9999, 0, 1)) {
+    if (!m || !fieldsInRange(m) || Number.isNaN(ms) || ms < Date.UTC(1900, 0, 1)) {
       ctx.addIssue({ code: 'custom', message: `${v} is not a valid date-time` });
       return z.NEVER;
     }

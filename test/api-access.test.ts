@@ -1,0 +1,139 @@
+// Every route in the OpenAPI document: no key gives 401, a viewer key may not delete (403), and
+// no viewer response carries personal data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorResponse } from '../src/api/schemas.js';
+import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
+import { seed } from './support/api-seed.js';
+import { openTestDb, type DbKind, type TestDb } from './support/databases.js';
+
+interface Operation {
+  method: 'GET' | 'DELETE';
+  path: string;
+  secured: boolean;
+}
+
+/** Every operation the OpenAPI document lists. */
+async function operations(api: ApiHarness): Promise<Operation[]> {
+  const doc = (await api.call('GET', '/api/openapi.json', null)).json<{
+    paths: Record<string, Record<string, { security?: unknown[] }>>;
+  }>();
+  return Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([m, op]) => ({
+      method: m.toUpperCase() as 'GET' | 'DELETE',
+      path,
+      secured: (op.security ?? []).length > 0,
+    })),
+  );
+}
+
+describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
+  let t: (TestDb & { close(): Promise<void> }) | undefined;
+  let api: ApiHarness;
+  let ops: Operation[];
+  let fill: (path: string) => string;
+  let personal: string[];
+
+  beforeAll(async () => {
+    t = await openTestDb(kind);
+    await seed(t.db);
+    api = await apiHarness(t.db);
+    ops = await operations(api);
+    const [ids] = await t.db.query<{ ride: number; rider: number; alert: number }>(
+      'SELECT (SELECT min(ride_id) FROM rides) AS ride, (SELECT min(rider_id) FROM riders) AS rider, (SELECT min(alert_id) FROM alerts) AS alert',
+    );
+    fill = (path) =>
+      path
+        .replace(/^\/api\/alerts\/\{id\}/, `/api/alerts/${ids!.alert}`)
+        .replace(/^\/(api\/)?rides?\/\{id\}/, (m) => m.replace('{id}', String(ids!.ride)))
+        .replace(/\{(id|user_id)\}/, String(ids!.rider));
+    const riders = await t.db.query<Record<string, string | null>>(
+      'SELECT first_name, last_name, email, address_line_1, postcode, birth_date::text AS birth_date FROM riders',
+    );
+    personal = riders
+      .flatMap((r) => Object.values(r))
+      .filter((v): v is string => !!v && v.length > 3);
+  });
+  afterAll(async () => {
+    await api.close();
+    await t?.close();
+  });
+
+  it('documents the brief and the API routes, and only health and metrics go without a key', () => {
+    const listed = ops.map((o) => `${o.method} ${o.path}`);
+    for (const want of [
+      'GET /api/rides',
+      'GET /api/rides/{id}',
+      'DELETE /api/rides/{id}',
+      'GET /api/riders/{id}',
+      'GET /api/riders/{id}/rides',
+      'DELETE /api/riders/{id}',
+      'GET /api/daily',
+      'GET /api/alerts',
+      'GET /api/alerts/{id}',
+      'GET /ride/{id}',
+      'DELETE /ride/{id}',
+      'GET /rider/{user_id}',
+      'GET /rider/{user_id}/rides',
+      'GET /daily',
+      'GET /health',
+      'GET /metrics',
+    ])
+      expect(listed).toContain(want);
+    expect(
+      ops
+        .filter((o) => !o.secured)
+        .map((o) => o.path)
+        .sort(),
+    ).toEqual(['/health', '/metrics']);
+  });
+
+  it('answers 401 in the error shape on every secured route without a key or with a bad one', async () => {
+    for (const op of ops.filter((o) => o.secured)) {
+      for (const key of [null, 'dlt_' + 'x'.repeat(43), 'not-a-key']) {
+        const res = await api.call(op.method, fill(op.path), key);
+        expect({ op, key, status: res.statusCode }).toEqual({ op, key, status: 401 });
+        expect(expectBody(res, 401, ErrorResponse).error.code).toBe('unauthorized');
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      }
+    }
+  });
+
+  it('answers 403 to a viewer on every DELETE, and changes nothing', async () => {
+    const before = await t!.db.query(
+      'SELECT (SELECT count(*) FROM rides) AS r, (SELECT count(*) FROM riders) AS p',
+    );
+    const deletes = ops.filter((o) => o.method === 'DELETE');
+    expect(deletes.length).toBe(3);
+    for (const op of deletes) {
+      const res = await api.call('DELETE', fill(op.path), api.viewer);
+      expect({ op, status: res.statusCode }).toEqual({ op, status: 403 });
+      expect(expectBody(res, 403, ErrorResponse).error.code).toBe('forbidden');
+    }
+    expect(
+      await t!.db.query(
+        'SELECT (SELECT count(*) FROM rides) AS r, (SELECT count(*) FROM riders) AS p',
+      ),
+    ).toEqual(before);
+  });
+
+  it('gives viewers every read without personal data, and admins with it', async () => {
+    expect(personal.length).toBeGreaterThan(10);
+    const personalKeys = /"(email|first_name|last_name|birth_date|address|title|original_source)"/;
+    let adminSawPersonal = false;
+    for (const op of ops.filter((o) => o.secured && o.method === 'GET')) {
+      const url = `${fill(op.path)}${/rides?\/\{id\}$/.test(op.path) ? '?include=readings' : ''}${op.path.endsWith('daily') ? '?date=2022-07-06' : ''}`;
+      const res = await api.call('GET', url, api.viewer);
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
+      expect(res.body).not.toMatch(personalKeys);
+      for (const value of personal)
+        expect({ url, leaked: res.body.includes(value) ? value : null }).toEqual({
+          url,
+          leaked: null,
+        });
+      const asAdmin = await api.call('GET', url, api.admin);
+      expect(asAdmin.statusCode).toBe(200);
+      if (personal.some((v) => asAdmin.body.includes(v))) adminSawPersonal = true;
+    }
+    expect(adminSawPersonal).toBe(true);
+  });
+});

@@ -1,0 +1,187 @@
+// Deleting rides and erasing riders: everything of theirs goes, in one transaction, and the
+// erasure is recorded without personal data. Ingest keeps no orphan of a ride deleted mid-ride.
+import { appendFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect, it } from 'vitest';
+import { DEFAULT_ALERT_SETTINGS } from '../src/domain/heart-rate.js';
+import { createFileSource } from '../src/ingest/file-source.js';
+import { runPipeline } from '../src/ingest/pipeline.js';
+import { RideDeleted, RiderErased } from '../src/api/schemas.js';
+import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
+import { seed, SEED } from './support/api-seed.js';
+import { describeEachDb } from './support/databases.js';
+import { envelope, silent, tempFile } from './support/ingest.js';
+import { simFileFeed } from './support/sim-feed.js';
+
+const LATER = Date.UTC(2022, 6, 8);
+
+describeEachDb('staff API deletions', (get) => {
+  let api: ApiHarness | undefined;
+  afterEach(async () => api?.close());
+  const count = async (sql: string, params: (string | number)[] = []) =>
+    (await get().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+
+  it('deletes a ride with its readings and alerts for admins only, then answers 404', async () => {
+    await seed(get().db);
+    api = await apiHarness(get().db, { now: () => LATER });
+    const [ride] = await get().db.query<{ ride_id: number; reading_count: number }>(
+      'SELECT ride_id, reading_count FROM rides WHERE ride_id IN (SELECT ride_id FROM alerts) LIMIT 1',
+    );
+    const id = ride!.ride_id;
+    const alerts = await count('alerts WHERE ride_id = $1', [id]);
+    const before = { rides: await count('rides'), readings: await count('readings') };
+    expect((await api.call('DELETE', `/api/rides/${id}`, api.viewer)).statusCode).toBe(403);
+    expect(await count('rides WHERE ride_id = $1', [id])).toBe(1);
+    const res = expectBody(
+      await api.call('DELETE', `/api/rides/${id}`, api.admin),
+      200,
+      RideDeleted,
+    );
+    expect(res.deleted).toEqual({ ride_id: id, readings: ride!.reading_count, alerts });
+    expect(await count('readings WHERE ride_id = $1', [id])).toBe(0);
+    expect(await count('alerts WHERE ride_id = $1', [id])).toBe(0);
+    expect(await count('rides')).toBe(before.rides - 1);
+    expect(await count('readings')).toBe(before.readings - ride!.reading_count);
+    expect((await api.call('GET', `/api/rides/${id}`, api.admin)).statusCode).toBe(404);
+    expect((await api.call('DELETE', `/api/rides/${id}`, api.admin)).statusCode).toBe(404);
+    // The brief's alias deletes the same way.
+    const [other] = await get().db.query<{ ride_id: number }>('SELECT ride_id FROM rides LIMIT 1');
+    expect((await api.call('DELETE', `/ride/${other!.ride_id}`, api.admin)).statusCode).toBe(200);
+    expect(await count('rides')).toBe(before.rides - 2);
+  });
+
+  it('refuses with 409 to delete a ride that is being ridden', async () => {
+    await seed(get().db);
+    const [open] = await get().db.query<{ ride_id: number; last_ms: number }>(
+      `SELECT ride_id, (extract(epoch FROM started_at) * 1000 + duration_s * 1000)::float8 AS last_ms
+       FROM rides WHERE ended_at IS NULL LIMIT 1`,
+    );
+    expect(open).toBeDefined();
+    // The database's clock decides: make the ride's last reading ten seconds old.
+    await get().db.query(
+      `UPDATE rides SET started_at = now() - (duration_s + 10) * interval '1 second' WHERE ride_id = $1`,
+      [open!.ride_id],
+    );
+    api = await apiHarness(get().db);
+    const res = await api.call('DELETE', `/api/rides/${open!.ride_id}`, api.admin);
+    expect(res.statusCode).toBe(409);
+    const body = res.json<{ error: { code: string; message: string } }>();
+    expect(body.error.code).toBe('conflict');
+    expect(body.error.message).toMatch(/in progress/);
+    expect(await count('rides WHERE ride_id = $1', [open!.ride_id])).toBe(1);
+  });
+
+  it('erases a rider and records it without personal data', async () => {
+    await seed(get().db);
+    api = await apiHarness(get().db, { now: () => LATER });
+    const t = SEED.truths.find((x) => x.abnormal !== null)!;
+    const [p] = await get().db.query<{ email: string; first_name: string; last_name: string }>(
+      'SELECT email, first_name, last_name FROM riders WHERE rider_id = $1',
+      [t.userId],
+    );
+    // Rejected lines that name the rider (by account number or email) go too; others stay.
+    const named = envelope(
+      `2022-07-06 22:50:00.000000 mendoza v9: [SYSTEM] data = {"user_id":${t.userId},"name":`,
+    );
+    const byEmail = envelope(`garbage ${p!.email} garbage`);
+    const unrelated = envelope(
+      `2022-07-06 22:50:00.000000 mendoza v9: [SYSTEM] data = {"user_id":${t.userId}7,"name":`,
+    );
+    await get().db.query(
+      `INSERT INTO rejected_messages (source, partition, position, raw, reason)
+       SELECT 'test', 0, n, raw, 'test' FROM unnest($1::text[]) WITH ORDINALITY AS x(raw, n)`,
+      [[named, byEmail, unrelated]],
+    );
+    const rides = await count('rides WHERE rider_id = $1', [t.userId]);
+    const readings = await count(
+      'readings WHERE ride_id IN (SELECT ride_id FROM rides WHERE rider_id = $1)',
+      [t.userId],
+    );
+    const alerts = await count('alerts WHERE rider_id = $1', [t.userId]);
+    expect(alerts).toBeGreaterThan(0);
+    expect((await api.call('DELETE', `/api/riders/${t.userId}`, api.viewer)).statusCode).toBe(403);
+    const res = expectBody(
+      await api.call('DELETE', `/api/riders/${t.userId}`, api.admin),
+      200,
+      RiderErased,
+    );
+    expect(res.erasure).toMatchObject({
+      rider_id: t.userId,
+      rides_deleted: rides,
+      readings_deleted: readings,
+      alerts_deleted: alerts,
+      rejected_deleted: 2,
+    });
+    for (const table of ['riders', 'rides', 'alerts'])
+      expect(await count(`${table} WHERE rider_id = $1`, [t.userId])).toBe(0);
+    expect(await count('rejected_messages')).toBe(1);
+    const record = JSON.stringify(await get().db.query('SELECT * FROM erasures'));
+    for (const personal of [p!.email, p!.first_name, p!.last_name])
+      expect(record).not.toContain(personal);
+    expect((await api.call('GET', `/api/riders/${t.userId}`, api.admin)).statusCode).toBe(404);
+    expect((await api.call('DELETE', `/api/riders/${t.userId}`, api.admin)).statusCode).toBe(404);
+  });
+
+  it('stores nothing more of a ride deleted while ingest still holds it open', async () => {
+    const { db } = get();
+    const { lines } = simFileFeed({
+      bikes: 2,
+      ridesPerBike: 1,
+      seed: 9,
+      startMs: Date.UTC(2022, 6, 6, 9),
+      abnormalShare: 0,
+    });
+    const half = Math.floor(lines.length / 2);
+    const path = tempFile(lines.slice(0, half));
+    const stop = new AbortController();
+    const running = runPipeline({
+      db,
+      source: createFileSource({ path, untilIdle: false }),
+      feedTimeZone: 'UTC',
+      maxBatchMessages: 500,
+      maxBatchWaitMs: 20,
+      logger: silent,
+      signal: stop.signal,
+      alerts: DEFAULT_ALERT_SETTINGS,
+    });
+    const waitFor = async (n: number) => {
+      for (
+        let i = 0;
+        i < 400 && (await count('source_offsets WHERE position >= $1', [n])) === 0;
+        i++
+      )
+        await sleep(25);
+    };
+    await waitFor(
+      Buffer.byteLength(
+        lines
+          .slice(0, half)
+          .map((l) => `${l}\n`)
+          .join(''),
+      ),
+    );
+    const [victim] = await db.query<{ ride_id: number }>(
+      'SELECT ride_id FROM rides ORDER BY ride_id LIMIT 1',
+    );
+    api = await apiHarness(db, { now: () => LATER });
+    expect((await api.call('DELETE', `/api/rides/${victim!.ride_id}`, api.admin)).statusCode).toBe(
+      200,
+    );
+    appendFileSync(
+      path,
+      lines
+        .slice(half)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    await waitFor(Buffer.byteLength(lines.map((l) => `${l}\n`).join('')));
+    stop.abort();
+    await running;
+    expect(await count('readings WHERE ride_id = $1', [victim!.ride_id])).toBe(0);
+    expect(await count('alerts WHERE ride_id = $1', [victim!.ride_id])).toBe(0);
+    expect(await count('readings WHERE ride_id NOT IN (SELECT ride_id FROM rides)')).toBe(0);
+    // The other bike's ride was stored whole.
+    expect(await count('rides')).toBe(1);
+    expect(await count('readings')).toBeGreaterThan(200);
+  });
+});
