@@ -28,6 +28,8 @@ async function start(args: string[], dataDir: string) {
     for (const l of lines)
       if (l.startsWith('{')) logs.push(JSON.parse(l) as Record<string, unknown>);
   });
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   let address: string | undefined;
   for (let i = 0; i < 600 && !address; i++) {
@@ -38,7 +40,7 @@ async function start(args: string[], dataDir: string) {
   if (!address) throw new Error('no http address logged');
   const health = async (): Promise<Health> =>
     (await (await fetch(`${address}/health`)).json()) as Health;
-  return { child, logs, exited, health };
+  return { child, logs, exited, health, address, stdout: () => stdout };
 }
 
 describe('deloton start', () => {
@@ -58,9 +60,23 @@ describe('deloton start', () => {
     expect(
       s.logs.some((l) => l.msg === 'embedded database; data lives here' && l.dataDir === dataDir),
     ).toBe(true);
+    // A new installation prints an admin key once, alone on a line, and it works at once.
+    const key = /^(dlt_\S+)$/m.exec(s.stdout())?.[1];
+    expect(key).toBeDefined();
+    const rides = await fetch(`${s.address}/api/rides`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(rides.status).toBe(200);
+    expect(((await rides.json()) as { data: unknown[] }).data).toHaveLength(1);
+    expect((await fetch(`${s.address}/api/rides`)).status).toBe(401);
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
     expect(s.logs.some((l) => l.msg === 'stopped cleanly')).toBe(true);
+
+    const again = await start(['--source', `file:${FIRST_1000}`], dataDir);
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+    expect(again.stdout()).not.toMatch(/dlt_/);
 
     const db = await openPgliteDb(join(dataDir, 'pgdata'));
     try {

@@ -60,6 +60,13 @@ export function toApiError(err: FastifyError | Error): ApiError {
   return new ApiError(500, 'internal', 'internal error; it has been logged');
 }
 
+// An outage is an operations matter (one line, no stack); anything else at 500 is a bug.
+function logFailure(req: FastifyRequest, err: Error, e: ApiError): void {
+  if (e.code === 'database_unavailable')
+    req.log.warn({ url: req.url, reason: err.message }, 'database unreachable');
+  else if (e.status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+}
+
 function send(reply: FastifyReply, e: ApiError): FastifyReply {
   return reply.code(e.status).headers(e.headers).send(errorBody(e.code, e.message));
 }
@@ -68,7 +75,7 @@ function send(reply: FastifyReply, e: ApiError): FastifyReply {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const e = toApiError(err);
-    if (e.status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    logFailure(req, err, e);
     return send(reply, e);
   });
   app.setNotFoundHandler((req, reply) =>

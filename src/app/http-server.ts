@@ -27,7 +27,8 @@ export async function buildHttpServer(opts: {
   now?: () => number;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
-  const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level: 'warn' });
+  const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
+  const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level });
   const app = Fastify({ loggerInstance: logger, frameworkErrors });
   const { keys } = await registerApi(app, {
     db: opts.db,

@@ -1,0 +1,107 @@
+// Keys at work: revocation takes effect at once, the rate limit answers 429 with Retry-After,
+// an unreachable database gives 503, and /metrics reports what the platform does.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ErrorResponse, RidePage } from '../src/api/schemas.js';
+import { buildHttpServer } from '../src/app/http-server.js';
+import { revokeApiKey } from '../src/store/api-keys.repository.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPgDb } from '../src/store/pg-db.js';
+import { apiHarness, expectBody, makeKey, type ApiHarness } from './support/api.js';
+import { seed } from './support/api-seed.js';
+import { createPgDatabase, describeEachDb } from './support/databases.js';
+import { silent } from './support/ingest.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
+
+describeEachDb('API keys', (get) => {
+  let api: ApiHarness | undefined;
+  afterEach(async () => api?.close());
+
+  it('stops accepting a key as soon as it is revoked, even one it has just cached', async () => {
+    api = await apiHarness(get().db);
+    const key = await makeKey(get().db, 'soon-gone', 'viewer');
+    expect((await api.call('GET', '/api/rides', key)).statusCode).toBe(200);
+    expect(await revokeApiKey(get().db, 'soon-gone')).toMatchObject({ name: 'soon-gone' });
+    let status = 200;
+    // NOTIFY reaches the cache asynchronously; it must do so well inside the cache's lifetime.
+    for (let i = 0; i < 50 && status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await api.call('GET', '/api/rides', key)).statusCode;
+    }
+    expect(status).toBe(401);
+    expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
+    const [row] = await get().db.query<{ last_used_at: Date | null }>(
+      "SELECT last_used_at FROM api_keys WHERE name = 'soon-gone'",
+    );
+    expect(row!.last_used_at).toBeInstanceOf(Date);
+  });
+
+  it('limits each key on its own: 429 with Retry-After, the error shape, and other keys unaffected', async () => {
+    let now = Date.UTC(2022, 6, 6);
+    api = await apiHarness(get().db, { rateLimitPerMinute: 3, now: () => now });
+    for (let i = 0; i < 3; i++)
+      expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
+    const limited = await api.call('GET', '/api/rides', api.viewer);
+    expect(expectBody(limited, 429, ErrorResponse).error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBe(20);
+    expect((await api.call('GET', '/api/rides', api.admin)).statusCode).toBe(200);
+    now += 20_000;
+    expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
+    expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(429);
+  });
+
+  it('reports ingest, alerts, the feed and HTTP latency at /metrics', async () => {
+    await seed(get().db);
+    api = await apiHarness(get().db);
+    await api.call('GET', '/api/rides', api.viewer);
+    const res = await api.call('GET', '/metrics', null);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    const [alerts] = await get().db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM alerts WHERE state = 'queued'",
+    );
+    expect(res.body).toContain(`deloton_alerts{state="queued"} ${alerts!.n}`);
+    expect(res.body).toMatch(/deloton_open_rides \d+/);
+    expect(res.body).toMatch(/deloton_feed_lag_seconds \d/);
+    expect(res.body).toMatch(
+      /deloton_http_request_duration_seconds_count\{method="GET",route="\/api\/rides",status="200"\} 1/,
+    );
+  });
+});
+
+describe('API while PostgreSQL is unreachable', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  it('answers 503 in the error shape, reports itself degraded, and recovers', async () => {
+    const created = await createPgDatabase();
+    cleanup.push(created.drop);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    cleanup.push(() => proxy.close());
+    const url = new URL(created.url);
+    url.port = String(proxy.port);
+    const db = openPgDb(url.toString());
+    cleanup.push(() => db.close());
+    await migrate(db);
+    const key = await makeKey(db, 'ops', 'viewer');
+    const app = await buildHttpServer({
+      db,
+      logger: silent,
+      displayTimeZone: 'UTC',
+      rateLimitPerMinute: null,
+    });
+    cleanup.push(() => app.close());
+    const get = (path: string, withKey = true) =>
+      app.inject({ url: path, headers: withKey ? { authorization: `Bearer ${key}` } : {} });
+    expectBody(await get('/api/rides'), 200, RidePage);
+    await proxy.down();
+    // The key is cached: the request reaches the database and finds it gone.
+    const down = await get('/api/rides');
+    expect(expectBody(down, 503, ErrorResponse).error.code).toBe('database_unavailable');
+    expect(down.headers['retry-after']).toBe('5');
+    expect((await get('/health', false)).statusCode).toBe(503);
+    await proxy.up();
+    expectBody(await get('/api/rides'), 200, RidePage);
+  });
+});
