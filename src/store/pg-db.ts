@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -15,6 +16,19 @@ const types: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+// Statements with parameters are prepared once per connection and reused: the server skips
+// parsing and planning, which is most of its work for the API's small lookups. The set of such
+// statement texts is small and fixed by the code, so the cache stays bounded.
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    if (statementNames.size < 10_000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
@@ -22,6 +36,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
         text: sql,
         values: params as unknown[] | undefined,
         types,
+        ...(params?.length ? { name: statementName(sql) } : {}),
       });
       return res.rows;
     },

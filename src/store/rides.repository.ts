@@ -91,14 +91,17 @@ export async function listRides(db: Queryable, q: RideQuery): Promise<RideRow[]>
   );
 }
 
+/** The query behind one ride and its rider (exported for the API benchmark's baseline). */
+export const RIDE_BY_ID_SQL = `SELECT ${RIDE_COLUMNS}, ${RIDER_COLUMNS}, p.rider_id IS NOT NULL AS has_rider
+  FROM rides r LEFT JOIN riders p ON p.rider_id = r.rider_id WHERE r.ride_id = $1`;
+
 /** One ride with its rider (null when the rider row is gone), in one round trip. */
 export async function getRide(
   db: Queryable,
   rideId: number,
 ): Promise<{ ride: RideRow; rider: RiderRow | null } | null> {
   const rows = await db.query<RideRow & Omit<RiderRow, 'rider_id'> & { has_rider: boolean }>(
-    `SELECT ${RIDE_COLUMNS}, ${RIDER_COLUMNS}, p.rider_id IS NOT NULL AS has_rider
-     FROM rides r LEFT JOIN riders p ON p.rider_id = r.rider_id WHERE r.ride_id = $1`,
+    RIDE_BY_ID_SQL,
     [rideId],
   );
   const row = rows[0];

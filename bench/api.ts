@@ -1,0 +1,208 @@
+// Staff API: GET /api/rides/{id} under load (autocannon, 50 connections) against `deloton serve`
+// on PostgreSQL, beside a bare Fastify route measured in the same run; and GET /api/daily for a
+// day of --daily-rides rides. Data is generated in SQL: --rides rides over 60 days.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createApiKey } from '../src/store/api-keys.repository.js';
+import { RIDE_BY_ID_SQL } from '../src/store/rides.repository.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPgDb } from '../src/store/pg-db.js';
+import { onCleanup } from './support/cleanup.js';
+import { buildDist, ROOT } from './support/cli-run.js';
+import { log } from './support/log.js';
+import { BenchFailure, round, runBench } from './support/output.js';
+import { createBenchDatabase } from './support/pg.js';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RIDES = arg('rides', 200_000);
+const DAILY_RIDES = arg('daily-rides', 5_000);
+const SECONDS = arg('seconds', 15);
+const CONNECTIONS = 50;
+const DAY = '2022-07-06';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Starts a child and resolves once its stdout or stderr shows `ready`. */
+async function startChild(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onCleanup(`stop ${args.join(' ')}`, async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+  });
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const on = (d: Buffer) => {
+      seen += d.toString();
+      const m = ready.exec(seen);
+      if (m) resolve({ child, match: m });
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', on);
+    child.once('exit', (code) =>
+      reject(new BenchFailure(`${args.join(' ')} exited ${code}: ${seen.slice(-2000)}`)),
+    );
+  });
+}
+
+/** Seeds riders and rides in SQL: fast, and the API reads only these two tables for this route. */
+async function seed(url: string): Promise<{ key: string; maxId: number }> {
+  const db = openPgDb(url);
+  try {
+    await migrate(db);
+    log(`seeding ${RIDES} rides, ${DAILY_RIDES} of them on ${DAY}`);
+    await db.exec(`
+      INSERT INTO riders (rider_id, first_name, last_name, gender, birth_date, height_cm, weight_kg, email)
+      SELECT g, 'First' || g, 'Last' || g, (ARRAY['male','female'])[1 + g % 2], date '1960-01-01' + (g % 15000),
+             150 + g % 50, 50 + g % 60, 'rider' || g || '@example.com'
+      FROM generate_series(1, 20000) g;
+      INSERT INTO rides (rider_id, bike_serial, bike_key, started_at, ended_at, duration_s, reading_count,
+                         avg_heart_rate, min_heart_rate, max_heart_rate, avg_rpm, avg_resistance,
+                         avg_power_w, max_power_w, energy_kj)
+      SELECT 1 + g % 20000, 'SN' || lpad((g % 2000)::text, 4, '0'), 'SN' || lpad((g % 2000)::text, 4, '0'),
+             CASE WHEN g <= ${DAILY_RIDES}
+                  THEN timestamptz '${DAY}T00:00:00+01:00' + (g * 86399.0 / ${DAILY_RIDES}) * interval '1 second'
+                  ELSE timestamptz '2022-05-01T00:00:00Z' + (g * 5184000.0 / ${RIDES}) * interval '1 second' END,
+             NULL, 600, 600, 120 + g % 40, 80, 170, 60 + g % 30, 40, 120, 300, 72
+      FROM generate_series(1, ${RIDES}) g
+      ON CONFLICT DO NOTHING;
+      UPDATE rides SET ended_at = started_at + interval '600 seconds';
+      ANALYZE;`);
+    const made = await createApiKey(db, 'bench', 'viewer');
+    if (!('key' in made)) throw new BenchFailure('could not create the bench key');
+    const [row] = await db.query<{ max: number; day: number }>(
+      `SELECT max(ride_id) AS max, count(*) FILTER (WHERE started_at >= '${DAY}T00:00:00+01:00' AND started_at < '${DAY}T00:00:00+01:00'::timestamptz + interval '1 day')::int AS day FROM rides`,
+    );
+    if (row?.day !== DAILY_RIDES)
+      throw new BenchFailure(`expected ${DAILY_RIDES} rides on ${DAY}, seeded ${row?.day}`);
+    return { key: made.key, maxId: row.max };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Load with autocannon over random ride ids; returns rate and latency. */
+async function load(
+  base: string,
+  path: (id: number) => string,
+  maxId: number,
+  headers: Record<string, string>,
+) {
+  const run = (duration: number) =>
+    autocannon({
+      url: base,
+      connections: CONNECTIONS,
+      duration,
+      headers,
+      requests: [
+        { setupRequest: (req) => ({ ...req, path: path(1 + Math.floor(Math.random() * maxId)) }) },
+      ],
+    });
+  await run(2); // warm-up: JIT, pools, caches
+  const r = await run(SECONDS);
+  const non2xx = r.non2xx + r.errors + r.timeouts;
+  if (non2xx > 0) throw new BenchFailure(`${non2xx} failed requests to ${base}`);
+  return {
+    rps: r.requests.average,
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    requests: r.requests.total,
+  };
+}
+
+await runBench('api', async () => {
+  buildDist();
+  const url = await createBenchDatabase('api');
+  const { key, maxId } = await seed(url);
+  const auth = { authorization: `Bearer ${key}` };
+
+  const bare = await startChild(
+    ['--import', 'tsx', join(ROOT, 'bench', 'support', 'bare-fastify.ts')],
+    { DATABASE_URL: url, RIDE_SQL: RIDE_BY_ID_SQL },
+    /^(http:\S+)\n/m,
+  );
+  const bareBase = bare.match[1]!;
+  log(`bare Fastify at ${bareBase}: from memory, then with the API's ride query`);
+  const bareFig = await load(bareBase, (id) => `/rides/${id}`, maxId, {});
+  const bareDbFig = await load(bareBase, (id) => `/db/rides/${id}`, maxId, {});
+  bare.child.kill('SIGTERM');
+
+  const port = await freePort();
+  await startChild(
+    [join(ROOT, 'dist', 'cli.js'), 'serve'],
+    { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'info', API_RATE_LIMIT: '1000000' },
+    /http server listening/,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${base}/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(`deloton serve at ${base}: ${SECONDS} s of load on GET /api/rides/{id}`);
+  const api = await load(base, (id) => `/api/rides/${id}`, maxId, auth);
+
+  log(`GET /api/daily?date=${DAY} (${DAILY_RIDES} rides), 30 times in sequence`);
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 32; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/daily?date=${DAY}`, { headers: auth });
+    const body = (await res.json()) as { rides: unknown[] };
+    const ms = performance.now() - t0;
+    if (!res.ok || body.rides.length !== DAILY_RIDES)
+      throw new BenchFailure(`daily gave ${res.status} with ${body.rides.length} rides`);
+    bytes = JSON.stringify(body).length;
+    if (i >= 2) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
+
+  return {
+    rides: RIDES,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    ride_by_id: {
+      rps: round(api.rps),
+      p50_ms: api.p50_ms,
+      p99_ms: api.p99_ms,
+      requests: api.requests,
+    },
+    bare_fastify: { rps: round(bareFig.rps), p50_ms: bareFig.p50_ms, p99_ms: bareFig.p99_ms },
+    bare_fastify_same_query: {
+      rps: round(bareDbFig.rps),
+      p50_ms: bareDbFig.p50_ms,
+      p99_ms: bareDbFig.p99_ms,
+    },
+    share_of_bare: round(api.rps / bareFig.rps),
+    share_of_bare_same_query: round(api.rps / bareDbFig.rps),
+    daily: {
+      rides: DAILY_RIDES,
+      bytes,
+      p50_ms: round(pct(50)),
+      p95_ms: round(pct(95)),
+      max_ms: round(times.at(-1)!),
+    },
+  };
+});
