@@ -47,6 +47,29 @@ describeEachDb('staff API reads', (get) => {
     expect(seen).toEqual(want);
   });
 
+  it('pages rides whose starts differ by microseconds or not at all, each exactly once', async () => {
+    const { db } = get();
+    await db.exec(`INSERT INTO rides (rider_id, bike_serial, bike_key, started_at)
+      SELECT 1, 'B' || g, 'B' || g, timestamptz '2022-07-06 10:00:00.123Z' + (g / 2) * interval '1 microsecond'
+      FROM generate_series(1, 9) g`);
+    api = await apiHarness(db);
+    const seen: number[] = [];
+    let url: string | null = '/api/rides?limit=1';
+    while (url) {
+      const page: { data: { ride_id: number }[]; next: string | null } = expectBody(
+        await api.call('GET', url, api.viewer),
+        200,
+        RidePage,
+      );
+      seen.push(...page.data.map((r) => r.ride_id));
+      url = page.next;
+    }
+    expect(seen).toEqual(
+      await ids('SELECT ride_id AS id FROM rides ORDER BY started_at DESC, ride_id DESC'),
+    );
+    expect(new Set(seen).size).toBe(9);
+  });
+
   it('filters rides by rider, bike and time, with each filter checked against the database', async () => {
     const { call, viewer } = await setup();
     const t = SEED.truths[4]!;

@@ -38,7 +38,7 @@ export async function ridePage(
     untilMs: q.until,
     bikeSerial: q.bike_serial,
     riderId,
-    after: q.cursor && { startedAtMs: q.cursor[0]!, rideId: q.cursor[1]! },
+    after: q.cursor && { startedUs: q.cursor[0]!, rideId: q.cursor[1]! },
     limit: q.limit + 1,
   };
   const rows = await listRides(deps.db, query);
@@ -46,7 +46,7 @@ export async function ridePage(
   const last = page[page.length - 1];
   const next =
     rows.length > q.limit && last
-      ? nextLink(req.url, encodeCursor([last.started_at.getTime(), last.ride_id]))
+      ? nextLink(req.url, encodeCursor([last.started_us, last.ride_id]))
       : null;
   return { data: page.map(presentRide), next };
 }

@@ -19,6 +19,11 @@ export interface RideRow {
   readonly energy_kj: number;
 }
 
+/** A ride in a list, with its start in whole microseconds (the database's precision) for cursors. */
+export interface ListedRideRow extends RideRow {
+  readonly started_us: number;
+}
+
 /** A rider's columns as stored; every one may be null when the rider has been erased. */
 export interface RiderRow {
   readonly rider_id: number;
@@ -47,9 +52,12 @@ export interface ReadingRow {
   readonly power_w: number | null;
 }
 
-/** Where a page of rides starts: strictly older than this ride (newest first). */
+/**
+ * Where a page of rides starts: strictly older than this ride (newest first). The start is in
+ * microseconds: a millisecond cursor could skip or repeat rides whose starts differ below it.
+ */
 export interface RideCursor {
-  readonly startedAtMs: number;
+  readonly startedUs: number;
   readonly rideId: number;
 }
 
@@ -70,7 +78,7 @@ const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_dat
   p.original_source`;
 
 /** Rides newest first, filtered; every filter is a bound parameter. */
-export async function listRides(db: Queryable, q: RideQuery): Promise<RideRow[]> {
+export async function listRides(db: Queryable, q: RideQuery): Promise<ListedRideRow[]> {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const bind = (v: string | number): string => `$${params.push(v)}`;
@@ -82,10 +90,11 @@ export async function listRides(db: Queryable, q: RideQuery): Promise<RideRow[]>
   if (q.bikeSerial !== undefined) where.push(`r.bike_serial = ${bind(q.bikeSerial)}`);
   if (q.after)
     where.push(
-      `(r.started_at, r.ride_id) < (${bind(new Date(q.after.startedAtMs).toISOString())}::timestamptz, ${bind(q.after.rideId)})`,
+      `(r.started_at, r.ride_id) < (timestamptz 'epoch' + ${bind(q.after.startedUs)}::bigint * interval '1 microsecond', ${bind(q.after.rideId)})`,
     );
-  return db.query<RideRow>(
-    `SELECT ${RIDE_COLUMNS} FROM rides r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  return db.query<ListedRideRow>(
+    `SELECT ${RIDE_COLUMNS}, (extract(epoch FROM r.started_at) * 1000000)::bigint AS started_us
+     FROM rides r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY r.started_at DESC, r.ride_id DESC LIMIT ${bind(q.limit)}`,
     params,
   );
