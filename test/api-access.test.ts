@@ -1,5 +1,6 @@
 // Every route in the OpenAPI document: no key gives 401, a viewer key may not delete (403), and
 // no viewer response carries personal data.
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
@@ -56,6 +57,11 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
   afterAll(async () => {
     await api.close();
     await t?.close();
+  });
+
+  it('serves a valid OpenAPI 3 document', async () => {
+    const doc = (await api.call('GET', '/api/openapi.json', null)).json<object>();
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
   it('documents the brief and the API routes, and only health and metrics go without a key', () => {

@@ -22,7 +22,17 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => {
+      const doc = jsonSchemaTransformObject(input);
+      // Response schemas are registered once and come out twice (as input and as output); only
+      // the output ones are referenced.
+      const schemas = (doc as { components?: { schemas?: Record<string, unknown> } }).components
+        ?.schemas;
+      if (schemas)
+        for (const name of Object.keys(schemas))
+          if (name.endsWith('Input') && name.slice(0, -5) in schemas) delete schemas[name];
+      return doc;
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, (_req, reply) =>
