@@ -162,6 +162,8 @@ program
 const keyName = (v: string): string => {
   if (!/^[\w.@-][\w .@-]{0,63}$/.test(v))
     throw new InvalidArgumentError('must be 1-64 letters, digits, spaces or _ . @ -');
+  // `keys revoke` takes an id or a name: an all-digit name would read as an id.
+  if (/^\d+$/.test(v)) throw new InvalidArgumentError('must not be digits only (ids are)');
   return v;
 };
 const keys = program.command('keys').description('API keys: create, list, revoke');

@@ -33,6 +33,7 @@ const Env = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    DATABASE_PREPARED_STATEMENTS: bool.optional(),
     DATA_DIR: z.string().min(1).default('./.deloton'),
     KAFKA_BROKERS: z
       .string()
@@ -110,6 +111,8 @@ function isSmtpUrl(v: string): boolean {
 /** The platform's settings, validated once at start. */
 export interface Config {
   readonly databaseUrl: string | null;
+  /** Prepare statements on PostgreSQL (off behind a pooler that cannot keep them). */
+  readonly preparedStatements: boolean;
   readonly dataDir: string;
   readonly kafka: {
     readonly brokers: readonly string[];
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       : null;
   return Object.freeze({
     databaseUrl: e.DATABASE_URL ?? null,
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
     dataDir: resolve(e.DATA_DIR),
     kafka: Object.freeze({
       brokers: e.KAFKA_BROKERS ? e.KAFKA_BROKERS.split(',') : [],

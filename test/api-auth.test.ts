@@ -1,5 +1,7 @@
 // Keys at work: revocation takes effect at once, the rate limit answers 429 with Retry-After,
 // an unreachable database gives 503, and /metrics reports what the platform does.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorResponse, RidePage } from '../src/api/schemas.js';
 import { buildHttpServer } from '../src/app/http-server.js';
@@ -47,6 +49,17 @@ describeEachDb('API keys', (get) => {
     now += 20_000;
     expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
     expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(429);
+  });
+
+  it('slows down an address that keeps sending bad keys', async () => {
+    api = await apiHarness(get().db);
+    const bad = () =>
+      api!.call('GET', '/api/rides', `dlt_${randomBytes(32).toString('base64url')}`);
+    for (let i = 0; i < 120; i++) expect((await bad()).statusCode).toBe(401);
+    const limited = await bad();
+    expect(expectBody(limited, 429, ErrorResponse).error.message).toMatch(/too many bad keys/);
+    // A good key from the same address still works.
+    expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
   });
 
   it('reports ingest, alerts, the feed and HTTP latency at /metrics', async () => {
@@ -103,5 +116,20 @@ describe('API while PostgreSQL is unreachable', () => {
     expect((await get('/health', false)).statusCode).toBe(503);
     await proxy.up();
     expectBody(await get('/api/rides'), 200, RidePage);
+
+    // The revocation listener lost its connection too; once it is back, revocations reach the
+    // cache again at once (not only when the 10 s cache entry expires).
+    await sleep(3_500);
+    const second = await makeKey(db, 'second', 'viewer');
+    const withSecond = () =>
+      app.inject({ url: '/api/rides', headers: { authorization: `Bearer ${second}` } });
+    expect((await withSecond()).statusCode).toBe(200);
+    await revokeApiKey(db, 'second');
+    let status = 200;
+    for (let i = 0; i < 75 && status === 200; i++) {
+      await sleep(20);
+      status = (await withSecond()).statusCode;
+    }
+    expect(status).toBe(401);
   });
 });

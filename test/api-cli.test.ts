@@ -1,5 +1,6 @@
 // `deloton keys` and `deloton serve` as people and scripts use them.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +57,10 @@ describe('deloton keys and serve', () => {
     );
     expect(badName.code).not.toBe(0);
     expect(badName.stderr).toMatch(/--name/);
+    // `keys revoke 2024` means key id 2024, so a name may not be all digits.
+    const digits = await runCli(['keys', 'create', '--role', 'admin', '--name', '2024'], env);
+    expect(digits.code).not.toBe(0);
+    expect(digits.stderr).toMatch(/must not be digits only/);
 
     const s = await serve(env);
     try {
@@ -103,5 +108,17 @@ describe('deloton keys and serve', () => {
       DATA_DIR: dataDir,
     });
     expect(after.code).toBe(0);
+    // A lock left by a crash whose pid now belongs to another program is taken over.
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(dataDir, 'pgdata.lock'), String(other.pid));
+      const stale = await runCli(['keys', 'create', '--role', 'admin', '--name', 'y'], {
+        DATA_DIR: dataDir,
+      });
+      expect(stale.stderr).toBe('');
+      expect(stale.code).toBe(0);
+    } finally {
+      other.kill();
+    }
   });
 });

@@ -10,7 +10,8 @@ import { RideDeleted, RiderErased } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import { seed, SEED } from './support/api-seed.js';
 import { describeEachDb } from './support/databases.js';
-import { envelope, silent, tempFile } from './support/ingest.js';
+import { envelope, ingestFile, silent, tempFile } from './support/ingest.js';
+import { eraseRider } from '../src/store/riders.repository.js';
 import { simFileFeed } from './support/sim-feed.js';
 
 const LATER = Date.UTC(2022, 6, 8);
@@ -120,6 +121,80 @@ describeEachDb('staff API deletions', (get) => {
       expect(record).not.toContain(personal);
     expect((await api.call('GET', `/api/riders/${t.userId}`, api.admin)).statusCode).toBe(404);
     expect((await api.call('DELETE', `/api/riders/${t.userId}`, api.admin)).statusCode).toBe(404);
+
+    // Someone known only from a rejected [SYSTEM] line is erased too.
+    await get().db.query(
+      `INSERT INTO rejected_messages (source, partition, position, raw, reason) VALUES ('test', 0, 99, $1, 'test')`,
+      [
+        envelope(
+          '2022-07-06 22:50:00.000000 mendoza v9: [SYSTEM] data = {"user_id":777777,"name":"X Y"}',
+        ),
+      ],
+    );
+    const ghost = expectBody(
+      await api.call('DELETE', '/api/riders/777777', api.admin),
+      200,
+      RiderErased,
+    );
+    expect(ghost.erasure).toMatchObject({ rides_deleted: 0, rejected_deleted: 1 });
+    expect((await api.call('DELETE', '/api/riders/777777', api.admin)).statusCode).toBe(404);
+  });
+
+  it('keeps an erased rider erased against a replay racing the erasure, and stores their later rides', async () => {
+    const { db } = get();
+    const feed = simFileFeed({
+      bikes: 2,
+      ridesPerBike: 1,
+      seed: 21,
+      startMs: Date.UTC(2022, 6, 6, 9),
+      abnormalShare: 0,
+    });
+    await ingestFile(db, tempFile(feed.lines));
+    const erased = feed.truths[0]!.userId;
+    const other = feed.truths.find((t) => t.userId !== erased)!.userId;
+    const otherReadings = await count(
+      'readings WHERE ride_id IN (SELECT ride_id FROM rides WHERE rider_id = $1)',
+      [other],
+    );
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = (): void => undefined;
+    const holding = new Promise<void>((r) => (held = r));
+    // The erasure is done but not committed while the whole feed is replayed from a new file.
+    const erasing = db.transaction(async (tx) => {
+      const record = await eraseRider(tx, erased, 'test');
+      held();
+      await gate;
+      return record;
+    });
+    await holding;
+    const replay = ingestFile(db, tempFile(feed.lines));
+    await sleep(300);
+    release();
+    expect(await erasing).toMatchObject({ rider_id: erased, rides_deleted: 1 });
+    await replay;
+    expect(await count('riders WHERE rider_id = $1', [erased])).toBe(0);
+    expect(await count('rides WHERE rider_id = $1', [erased])).toBe(0);
+    expect(await count('readings WHERE ride_id NOT IN (SELECT ride_id FROM rides)')).toBe(0);
+    expect(
+      await count('readings WHERE ride_id IN (SELECT ride_id FROM rides WHERE rider_id = $1)', [
+        other,
+      ]),
+    ).toBe(otherReadings);
+
+    // A ride that starts after the erasure is new data, and is stored.
+    const later = simFileFeed({
+      bikes: 1,
+      ridesPerBike: 1,
+      seed: 4,
+      startMs: Date.now() + 60_000,
+      abnormalShare: 0,
+      firstUserId: erased,
+    });
+    expect(later.truths[0]!.userId).toBe(erased);
+    await ingestFile(db, tempFile(later.lines));
+    expect(await count('riders WHERE rider_id = $1', [erased])).toBe(1);
+    expect(await count('rides WHERE rider_id = $1', [erased])).toBe(1);
   });
 
   it('stores nothing more of a ride deleted while ingest still holds it open', async () => {

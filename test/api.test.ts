@@ -203,7 +203,7 @@ describeEachDb('staff API reads', (get) => {
   });
 
   it('lists alerts with their delivery state, filters them, and gives one', async () => {
-    const { call, viewer } = await setup();
+    const { call, viewer, admin } = await setup();
     const all = await ids('SELECT alert_id AS id FROM alerts ORDER BY alert_id DESC');
     expect(all.length).toBeGreaterThan(1);
     const page = expectBody(await call('GET', '/api/alerts?limit=1000', viewer), 200, AlertPage);
@@ -216,18 +216,21 @@ describeEachDb('staff API reads', (get) => {
     const first = expectBody(await call('GET', '/api/alerts?limit=1', viewer), 200, AlertPage);
     const second = expectBody(await call('GET', first.next!, viewer), 200, AlertPage);
     expect([first.data[0]!.alert_id, second.data[0]!.alert_id]).toEqual(all.slice(0, 2));
+    const smtpError = '550 5.1.1 <"jane doe"@example.com> Jane Doe: no such user';
     await get().db.query(
-      "UPDATE alerts SET state = 'failed', last_error = '550 <rider@example.com>: no such user' WHERE alert_id = $1",
-      [all[0]!],
+      "UPDATE alerts SET state = 'failed', last_error = $2 WHERE alert_id = $1",
+      [all[0]!, smtpError],
     );
     const failed = expectBody(await call('GET', `/api/alerts/${all[0]}`, viewer), 200, Alert);
     expect(failed.delivery).toMatchObject({
       state: 'failed',
-      last_error: '550 <[address]>: no such user',
+      last_error: '550 5.1.1 (details for admin keys only)',
     });
     expect((await call('GET', '/api/alerts?state=failed', viewer)).json()).toMatchObject({
       data: [{ alert_id: all[0] }],
     });
+    const asAdmin = expectBody(await call('GET', `/api/alerts/${all[0]}`, admin), 200, Alert);
+    expect(asAdmin.delivery.last_error).toBe(smtpError);
     expect((await call('GET', '/api/alerts/999999', viewer)).statusCode).toBe(404);
   });
 });

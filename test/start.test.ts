@@ -30,7 +30,8 @@ async function start(args: string[], dataDir: string) {
   });
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  // 'close', not 'exit': by then stdout has been read to its end.
+  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   let address: string | undefined;
   for (let i = 0; i < 600 && !address; i++) {
     address = logs.find((l) => l.msg === 'http server listening')?.address as string | undefined;
@@ -74,6 +75,10 @@ describe('deloton start', () => {
     expect(s.logs.some((l) => l.msg === 'stopped cleanly')).toBe(true);
 
     const again = await start(['--source', `file:${FIRST_1000}`], dataDir);
+    // Ingest starts after the key offer: once it has, a key would have been printed.
+    for (let i = 0; i < 200 && !again.logs.some((l) => l.msg === 'ingest starting'); i++)
+      await sleep(25);
+    expect(again.logs.some((l) => l.msg === 'ingest starting')).toBe(true);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
     expect(again.stdout()).not.toMatch(/dlt_/);

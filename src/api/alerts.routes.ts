@@ -6,7 +6,7 @@ import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { Cursor, encodeCursor, nextLink } from './cursor.js';
-import { Id, IdParams, Instant, Limit } from './params.js';
+import { Id, IdParams, Instant, Limit, NoQuery } from './params.js';
 import { presentAlert } from './presenters.js';
 import { bearer, errorResponses } from './route-kit.js';
 import { Alert, AlertPage } from './schemas.js';
@@ -65,6 +65,7 @@ export function alertRoutes(app: FastifyInstance, deps: ApiDeps): void {
       tags: ['alerts'],
       security: bearer,
       params: IdParams,
+      querystring: NoQuery,
       response: { 200: Alert, ...errorResponses('viewer') },
     },
     handler: async (req) => {

@@ -1,3 +1,4 @@
+import { dateIn } from '../domain/calendar-day.js';
 import type { Db } from '../store/db.js';
 
 /** What the API's routes need from the process that serves them. */
@@ -8,4 +9,9 @@ export interface ApiDeps {
   readonly now: () => number;
   /** A ride heard from this recently is being ridden and cannot be deleted. */
   readonly activeRideWindowS: number;
+}
+
+/** Today's date (`YYYY-MM-DD`) where the API's users are. */
+export function localToday(deps: ApiDeps): string {
+  return dateIn(deps.displayTimeZone, deps.now());
 }

@@ -13,6 +13,9 @@ import { RateLimiter } from './rate-limit.js';
 import { riderRoutes } from './riders.routes.js';
 import { rideRoutes } from './rides.routes.js';
 
+// Per client address; far above any honest misconfiguration's retry rate.
+const BAD_KEYS_PER_MINUTE = 120;
+
 export interface ApiOptions extends ApiDeps, HealthSources {
   readonly version: string;
   /** Requests per minute per key (null: unlimited). */
@@ -35,6 +38,7 @@ export async function registerApi(
     app,
     keys,
     o.rateLimitPerMinute ? new RateLimiter(o.rateLimitPerMinute, o.now) : null,
+    new RateLimiter(BAD_KEYS_PER_MINUTE, o.now),
   );
   await registerOpenApi(app, o.version);
   healthRoutes(app, o, registry);

@@ -26,6 +26,7 @@ export function installAuth(
   app: FastifyInstance,
   keys: KeyCache,
   limiter: RateLimiter | null,
+  failures: RateLimiter,
 ): void {
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -49,8 +50,18 @@ export function installAuth(
       );
     const key = m[1]!;
     const caller = looksLikeApiKey(key) ? await keys.resolve(key) : null;
-    if (!caller)
+    if (!caller) {
+      // Guessing keys is hopeless (256 bits), but each new guess costs a query: slow guessers down.
+      const d = failures.take(req.ip);
+      if (d.kind === 'deny')
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `too many bad keys from this address; retry in ${d.retryAfterS} s`,
+          { 'retry-after': String(d.retryAfterS) },
+        );
       throw new ApiError(401, 'unauthorized', 'the API key is not valid or was revoked', challenge);
+    }
     req.caller = caller;
     if (limiter) {
       const d = limiter.take(caller.keyId);

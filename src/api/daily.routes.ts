@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { calendarDay, dateIn } from '../domain/calendar-day.js';
+import { calendarDay } from '../domain/calendar-day.js';
 import { ridesStartedBetween } from '../store/rides.repository.js';
-import type { ApiDeps } from './api-deps.js';
+import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { CalendarDate } from './params.js';
 import { presentRide, presentRider } from './presenters.js';
@@ -18,10 +18,10 @@ const DailyQuery = z.strictObject({
 export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const handler = async (req: FastifyRequest, date: string | undefined) => {
-    const day = calendarDay(date ?? dateIn(deps.displayTimeZone, deps.now()), deps.displayTimeZone);
+    const today = localToday(deps);
+    const day = calendarDay(date ?? today, deps.displayTimeZone);
     const rows = await ridesStartedBetween(deps.db, day.fromMs, day.untilMs);
     const role = callerOf(req).role;
-    const now = deps.now();
     let duration = 0;
     let energy = 0;
     let hrWeighted = 0;
@@ -37,7 +37,7 @@ export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
       riders.add(row.rider_id);
       return {
         ...presentRide(row),
-        rider: row.has_rider ? presentRider({ ...row, rider_id: row.rider_id }, role, now) : null,
+        rider: row.has_rider ? presentRider({ ...row, rider_id: row.rider_id }, role, today) : null,
       };
     });
     return {

@@ -52,6 +52,11 @@ export function toApiError(err: FastifyError | Error): ApiError {
         'retry-after': '5',
       },
     );
+  // SQLSTATE class 22 is a data exception (a value out of range for its column): bad input that
+  // slipped past validation, not a server fault.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState))
+    return new ApiError(400, 'invalid_input', 'a value is out of range');
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   // A path parameter past the router's length limit: bad input like any other.
   if (status === 414) return new ApiError(400, 'invalid_input', 'a path parameter is too long');

@@ -25,6 +25,8 @@ const MAX_ENTRIES = 10_000;
 export class KeyCache {
   private readonly entries = new Map<string, { caller: Caller | null; expiresMs: number }>();
   private readonly touched = new Map<number, number>();
+  // Bumped by every revocation: a lookup that started before one must not cache what it read.
+  private generation = 0;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -35,7 +37,13 @@ export class KeyCache {
 
   /** Subscribes to revocations. */
   async start(): Promise<void> {
-    this.unlisten = await this.db.listen(API_KEYS_CHANNEL, () => this.entries.clear());
+    this.unlisten = await this.db.listen(API_KEYS_CHANNEL, () => this.invalidate());
+  }
+
+  /** Forgets every cached key (a key was revoked, or notifications may have been missed). */
+  invalidate(): void {
+    this.generation++;
+    this.entries.clear();
   }
 
   async stop(): Promise<void> {
@@ -51,11 +59,19 @@ export class KeyCache {
     let caller: Caller | null;
     if (hit && hit.expiresMs > now) caller = hit.caller;
     else {
+      const generation = this.generation;
       const row = await findActiveKey(this.db, hash);
       caller = row && { keyId: row.key_id, name: row.name, role: row.role };
-      // Unknown keys are cached too, so a flood of bad keys cannot become a flood of queries.
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      this.entries.set(hash, { caller, expiresMs: now + TTL_MS });
+      if (generation === this.generation) {
+        // Unknown keys are cached too, so repeating a bad key costs no query. Past the bound the
+        // oldest entry goes (a Map iterates in insertion order), not the valid keys with it.
+        this.entries.delete(hash);
+        this.entries.set(hash, { caller, expiresMs: now + TTL_MS });
+        if (this.entries.size > MAX_ENTRIES) {
+          const oldest = this.entries.keys().next().value;
+          if (oldest !== undefined) this.entries.delete(oldest);
+        }
+      }
     }
     if (caller && now - (this.touched.get(caller.keyId) ?? 0) > TOUCH_EVERY_MS) {
       this.touched.set(caller.keyId, now);

@@ -34,7 +34,14 @@ export const Instant = z
   .transform((v, ctx) => {
     const m = INSTANT.exec(v);
     const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-    if (!m || !fieldsInRange(m) || Number.isNaN(ms) || ms < Date.UTC(1900, 0, 1)) {
+    if (
+      !m ||
+      !fieldsInRange(m) ||
+      Number.isNaN(ms) ||
+      ms < Date.UTC(1900, 0, 1) ||
+      // Offsets can push an instant past year 9999, which the database cannot store.
+      ms >= Date.UTC(9999, 0, 1)
+    ) {
       ctx.addIssue({ code: 'custom', message: `${v} is not a valid date-time` });
       return z.NEVER;
     }
@@ -74,3 +81,6 @@ export const Token = (what: string) =>
     .regex(/^[\p{L}\p{N}_.:-]+$/u, `must be ${what}: letters, digits, _ . : -`);
 
 export const IdParams = z.object({ id: Id });
+
+/** For routes that take no query parameters: any given is reported, not silently ignored. */
+export const NoQuery = z.strictObject({});

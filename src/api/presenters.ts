@@ -33,14 +33,15 @@ export function presentRide(r: RideRow) {
 }
 
 /**
- * A rider as a role may see them. Viewers get no personal data: no name, email, address or
+ * A rider as a role may see them, aged as of `today` (`YYYY-MM-DD` in the display zone). Viewers get no personal data: no name, email, address or
  * birth date (the age stays, which is what analysis needs).
  */
-export function presentRider(p: RiderRow, role: ApiRole, nowMs: number) {
+export function presentRider(p: RiderRow, role: ApiRole, today: string) {
   const base = {
     rider_id: p.rider_id,
     gender: p.gender,
-    age: p.birth_date === null ? null : ageOn(p.birth_date, nowMs),
+    // Birthdays turn over on the local date, not the UTC one.
+    age: p.birth_date === null ? null : ageOn(p.birth_date, Date.parse(`${today}T12:00:00Z`)),
     height_cm: p.height_cm,
     weight_kg: p.weight_kg,
     account_created: p.account_created,
@@ -91,10 +92,18 @@ export function presentReading(x: ReadingRow) {
   };
 }
 
-// An SMTP refusal often quotes the recipient's address.
-const EMAIL = /[^\s<>"'@,;:]+@[^\s<>"'@,;:]+/g;
+// An SMTP refusal may quote the recipient in any form (address, quoted local part, display
+// name), so a viewer gets only its status codes, which say what kind of failure it was.
+function codesOnly(error: string): string {
+  // Written by the worker itself, about timing; it names nobody.
+  if (error.startsWith('not mailed:')) return error;
+  const codes = /^\s*(\d{3})(?:[ -](\d\.\d{1,3}\.\d{1,3}))?/.exec(error);
+  return codes
+    ? `${codes[1]}${codes[2] ? ` ${codes[2]}` : ''} (details for admin keys only)`
+    : 'delivery failed (details for admin keys only)';
+}
 
-/** An alert with its delivery state; a viewer sees delivery errors with addresses masked. */
+/** An alert with its delivery state; a viewer sees only the status codes of a delivery error. */
 export function presentAlert(a: AlertRow, role: ApiRole) {
   return {
     alert_id: a.alert_id,
@@ -109,9 +118,7 @@ export function presentAlert(a: AlertRow, role: ApiRole) {
       state: a.state,
       attempts: a.attempts,
       last_error:
-        role === 'admin' || a.last_error === null
-          ? a.last_error
-          : a.last_error.replace(EMAIL, '[address]'),
+        role === 'admin' || a.last_error === null ? a.last_error : codesOnly(a.last_error),
       next_attempt_at: a.state === 'queued' ? a.next_attempt_at.toISOString() : null,
       sent_at: iso(a.sent_at),
     },

@@ -7,7 +7,7 @@ export type RateDecision =
  * so each server process limits on its own (documented; a shared store would cost a round trip).
  */
 export class RateLimiter {
-  private readonly buckets = new Map<number, { tokens: number; atMs: number }>();
+  private readonly buckets = new Map<number | string, { tokens: number; atMs: number }>();
   private readonly perMs: number;
 
   constructor(
@@ -17,8 +17,8 @@ export class RateLimiter {
     this.perMs = perMinute / 60_000;
   }
 
-  /** Takes one token for `keyId`. */
-  take(keyId: number): RateDecision {
+  /** Takes one token for `keyId` (a key's id, or a client address). */
+  take(keyId: number | string): RateDecision {
     const now = this.now();
     let b = this.buckets.get(keyId);
     if (!b) {

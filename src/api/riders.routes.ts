@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eraseRider, getRider } from '../store/riders.repository.js';
 import { ApiError } from './api-error.js';
-import type { ApiDeps } from './api-deps.js';
+import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
-import { Id, IdParams } from './params.js';
+import { Id, IdParams, NoQuery } from './params.js';
 import { presentRider, presentRiderStats } from './presenters.js';
 import { aliasDoc, bearer, errorResponses } from './route-kit.js';
 import { RideListQuery, ridePage } from './rides.routes.js';
@@ -21,12 +21,13 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const found = await getRider(deps.db, id);
     if (!found) throw new ApiError(404, 'not_found', `no rider ${id}`);
     return {
-      ...presentRider(found.rider, callerOf(req).role, deps.now()),
+      ...presentRider(found.rider, callerOf(req).role, localToday(deps)),
       stats: presentRiderStats(found.stats),
     };
   };
   const oneDoc = {
     security: bearer,
+    querystring: NoQuery,
     response: { 200: RiderDetail, ...errorResponses('viewer') },
   };
   r.get('/api/riders/:id', {
@@ -81,6 +82,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       tags: ['riders'],
       security: bearer,
       params: IdParams,
+      querystring: NoQuery,
       response: { 200: RiderErased, ...errorResponses('admin') },
     },
     handler: async (req) => {

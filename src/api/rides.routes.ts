@@ -9,10 +9,10 @@ import {
   type RideQuery,
 } from '../store/rides.repository.js';
 import { ApiError } from './api-error.js';
-import type { ApiDeps } from './api-deps.js';
+import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { Cursor, encodeCursor, nextLink } from './cursor.js';
-import { IdParams, Instant, Limit, Token } from './params.js';
+import { IdParams, Instant, Limit, NoQuery, Token } from './params.js';
 import { presentReading, presentRide, presentRider } from './presenters.js';
 import { aliasDoc, bearer, errorResponses } from './route-kit.js';
 import { RideDeleted, RideDetail, RidePage } from './schemas.js';
@@ -80,7 +80,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const role = callerOf(req).role;
     const body = {
       ...presentRide(found.ride),
-      rider: found.rider && presentRider(found.rider, role, deps.now()),
+      rider: found.rider && presentRider(found.rider, role, localToday(deps)),
     };
     if (include !== 'readings') return body;
     return { ...body, readings: (await getReadings(deps.db, id)).map(presentReading) };
@@ -120,6 +120,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const deleteSchema = {
     security: bearer,
     params: IdParams,
+    querystring: NoQuery,
     response: { 200: RideDeleted, ...errorResponses('admin', [409]) },
   };
   r.delete('/api/rides/:id', {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 export async function openDatabase(config: Config, logger: Logger): Promise<Db> {
   const db = config.databaseUrl
     ? openPgDb(config.databaseUrl, {
+        prepare: config.preparedStatements,
         onError: (e) => logger.warn({ err: e.message }, 'idle database connection lost'),
       })
     : await openPgliteDb(join(config.dataDir, 'pgdata'));

@@ -29,6 +29,18 @@ describe('calendar days', () => {
     expect(calendarDay('2022-07-06', 'UTC').fromMs).toBe(Date.UTC(2022, 6, 6));
   });
 
+  it('starts a day where clocks skip midnight at the first instant that is really that day', () => {
+    const h = (d: { fromMs: number; untilMs: number }): number =>
+      (d.untilMs - d.fromMs) / 3_600_000;
+    // Chile moved from -04 to -03 at midnight on 11 September 2022: the day began at 01:00.
+    const skip = calendarDay('2022-09-11', 'America/Santiago');
+    expect(new Date(skip.fromMs).toISOString()).toBe('2022-09-11T04:00:00.000Z');
+    expect(h(skip)).toBe(23);
+    expect(h(calendarDay('2022-09-10', 'America/Santiago'))).toBe(24);
+    expect(dateIn('America/Santiago', skip.fromMs)).toBe('2022-09-11');
+    expect(dateIn('America/Santiago', skip.fromMs - 1)).toBe('2022-09-10');
+  });
+
   it('names the local date of an instant', () => {
     expect(dateIn('Europe/London', Date.UTC(2022, 6, 5, 23, 30))).toBe('2022-07-06');
     expect(dateIn('UTC', Date.UTC(2022, 6, 5, 23, 30))).toBe('2022-07-05');

@@ -27,17 +27,39 @@ export function parseCalendarDate(text: string): ParsedDate {
   if (!parts) return { kind: 'reject', reason: 'must be a date as YYYY-MM-DD or DD-MM-YYYY' };
   const { y, m, d } = parts;
   const probe = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d)
+  if (y < 1900 || y > 9998 || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d)
     return { kind: 'reject', reason: `${text} is not a calendar date` };
   return { kind: 'ok', date: `${pad(y, 4)}-${pad(m)}-${pad(d)}` };
 }
 
+const STEP_MS = 15 * 60_000;
+
+/**
+ * The first instant of the local day `date`. Where clocks skip midnight itself (Santiago,
+ * Havana), the wall-clock midnight does not exist and would resolve into the day before: step
+ * forward to where the day really starts (offsets change on quarter hours).
+ */
+function startOfDay(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  let t = wallClockToEpochMs(Date.UTC(y, m - 1, d), timeZone);
+  for (let i = 0; i < 12 && dateIn(timeZone, t) < date; i++) t += STEP_MS;
+  return t;
+}
+
+/** The next calendar date after `date`. */
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
 /** The day named `date` (`YYYY-MM-DD`) in `timeZone`; 23 or 25 hours long across a clock change. */
 export function calendarDay(date: string, timeZone: string): CalendarDay {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const fromMs = wallClockToEpochMs(Date.UTC(y, m - 1, d), timeZone);
-  const untilMs = wallClockToEpochMs(Date.UTC(y, m - 1, d + 1), timeZone);
-  return { date, timeZone, fromMs, untilMs };
+  return {
+    date,
+    timeZone,
+    fromMs: startOfDay(date, timeZone),
+    untilMs: startOfDay(nextDate(date), timeZone),
+  };
 }
 
 /** The date (`YYYY-MM-DD`) it is in `timeZone` at the instant `atMs`. */

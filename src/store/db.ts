@@ -29,7 +29,10 @@ export interface Db extends Queryable {
    * redone from their source after a server crash.
    */
   transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions) => Promise<T>;
-  /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
+  /**
+   * Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. A lost connection is
+   * re-established, and `onPayload('')` then says that notifications may have been missed.
+   */
   listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 }
@@ -44,7 +47,7 @@ export function isTransientDbError(err: unknown): boolean {
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
     return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
     msg,
   );
 }

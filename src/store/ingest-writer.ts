@@ -1,6 +1,7 @@
 import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Rider } from '../domain/rider.js';
 import { ALERTS_CHANNEL } from './alerts.repository.js';
+import { ERASURE_LOCK } from './riders.repository.js';
 import type { Queryable, SqlParam } from './db.js';
 import type { IngestBatch, RideReading, RideUpdate } from './ingest-batch.js';
 import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
@@ -61,12 +62,40 @@ const RIDES_INSERT = `
   ON CONFLICT (bike_serial, started_at) DO UPDATE SET bike_key = rides.bike_key
   RETURNING ride_id, bike_serial, started_at, (xmax = 0) AS inserted`;
 
+/**
+ * The batch's new rides and riders less those of erased riders whose rides began before the
+ * erasure (a replay or a batch racing the erasure); those rides keep no id and store nothing.
+ */
+async function withoutErased(
+  tx: Queryable,
+  b: IngestBatch,
+): Promise<{ riders: readonly Rider[]; rides: readonly OpenRide[] }> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
+  const ids = [
+    ...new Set([...b.riders.map((r) => r.riderId), ...b.startedRides.map((r) => r.riderId)]),
+  ];
+  const erased = await tx.query<{ rider_id: number; erased_ms: number }>(
+    `SELECT rider_id, (extract(epoch FROM max(erased_at)) * 1000)::float8 AS erased_ms
+     FROM erasures WHERE rider_id = ANY($1::bigint[]) GROUP BY rider_id`,
+    [ids],
+  );
+  if (erased.length === 0) return { riders: b.riders, rides: b.startedRides };
+  const erasedAt = new Map(erased.map((e) => [e.rider_id, e.erased_ms]));
+  const rides = b.startedRides.filter(
+    (r) => r.startedAtMs >= (erasedAt.get(r.riderId) ?? -Infinity),
+  );
+  const keptRiders = new Set(rides.map((r) => r.riderId));
+  const riders = b.riders.filter((r) => !erasedAt.has(r.riderId) || keptRiders.has(r.riderId));
+  return { riders, rides };
+}
+
 async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void> {
   if (b.startedRides.length === 0 && b.riders.length === 0) return;
+  const kept = await withoutErased(tx, b);
   // One row per rider and per ride key: ON CONFLICT DO UPDATE may not touch a row twice.
-  const riders = [...new Map(b.riders.map((r) => [r.riderId, r])).values()];
+  const riders = [...new Map(kept.riders.map((r) => [r.riderId, r])).values()];
   const byKey = new Map<string, OpenRide[]>();
-  for (const ride of b.startedRides) {
+  for (const ride of kept.rides) {
     const key = `${ride.bikeSerial}|${ride.startedAtMs}`;
     byKey.set(key, [...(byKey.get(key) ?? []), ride]);
   }
@@ -115,18 +144,25 @@ async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void
  */
 async function withoutDeletedRides(tx: Queryable, b: IngestBatch): Promise<IngestBatch> {
   const ids = new Set<number>();
-  for (const x of b.rideUpdates) ids.add(idOf(x.ride));
-  for (const x of b.readings) ids.add(idOf(x.ride));
-  for (const x of b.completions) ids.add(idOf(x.ride));
-  if (ids.size === 0) return b;
-  const live = await tx.query<{ ride_id: number }>(
-    'SELECT ride_id FROM rides WHERE ride_id = ANY($1::bigint[]) FOR KEY SHARE',
-    [[...ids]],
-  );
-  if (live.length === ids.size) return b;
+  let unstored = false;
+  for (const xs of [b.rideUpdates, b.readings, b.completions])
+    for (const x of xs) {
+      if (x.ride.rideId === null) unstored = true;
+      else ids.add(x.ride.rideId);
+    }
+  if (ids.size === 0 && !unstored) return b;
+  const live =
+    ids.size === 0
+      ? []
+      : await tx.query<{ ride_id: number }>(
+          'SELECT ride_id FROM rides WHERE ride_id = ANY($1::bigint[]) FOR KEY SHARE',
+          [[...ids]],
+        );
+  if (!unstored && live.length === ids.size) return b;
   const kept = new Set(live.map((r) => r.ride_id));
+  // A ride with no id is one of an erased rider that was not stored (see withoutErased).
   const keep = <T extends { ride: OpenRide }>(xs: readonly T[]): T[] =>
-    xs.filter((x) => kept.has(idOf(x.ride)));
+    xs.filter((x) => x.ride.rideId !== null && kept.has(x.ride.rideId));
   return {
     ...b,
     readings: keep(b.readings),

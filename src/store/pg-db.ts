@@ -18,7 +18,8 @@ const types: pg.CustomTypesConfig = {
 
 // Statements with parameters are prepared once per connection and reused: the server skips
 // parsing and planning, which is most of its work for the API's small lookups. The set of such
-// statement texts is small and fixed by the code, so the cache stays bounded.
+// statement texts is small and fixed by the code, so the cache stays bounded. A connection
+// pooler in transaction mode without prepared-statement support needs `prepare: false`.
 const statementNames = new Map<string, string>();
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
@@ -29,16 +30,28 @@ function statementName(sql: string): string {
   return name;
 }
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+// After a migration changes a table under a running process, a statement prepared before it may
+// fail once per connection with this; run again, it is prepared afresh.
+const isStalePlan = (e: unknown): boolean =>
+  (e as { code?: unknown }).code === '0A000' &&
+  /cached plan must not change result type/.test((e as Error).message);
+
+function wrap(client: pg.Pool | pg.PoolClient, prepare: boolean): Queryable {
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
-      const res = await client.query<R>({
+      const config = {
         text: sql,
         values: params as unknown[] | undefined,
         types,
-        ...(params?.length ? { name: statementName(sql) } : {}),
-      });
-      return res.rows;
+        ...(prepare && params?.length ? { name: statementName(sql) } : {}),
+      };
+      try {
+        return (await client.query<R>(config)).rows;
+      } catch (e) {
+        // Inside a transaction the error has aborted it: only the pool may simply run it again.
+        if (!isStalePlan(e) || 'release' in client) throw e;
+        return (await client.query<R>(config)).rows;
+      }
     },
     async exec(sql: string): Promise<void> {
       await client.query(sql);
@@ -54,7 +67,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 /** Opens a pool on a real PostgreSQL server. */
 export function openPgDb(
   url: string,
-  opts: { max?: number; onError?: (e: Error) => void } = {},
+  opts: { max?: number; onError?: (e: Error) => void; prepare?: boolean } = {},
 ): Db {
   const pool = new pg.Pool({
     connectionString: url,
@@ -64,7 +77,8 @@ export function openPgDb(
   });
   // An idle client losing its server emits here; unhandled it would kill the process.
   pool.on('error', (e) => opts.onError?.(e));
-  const base = wrap(pool);
+  const prepare = opts.prepare ?? true;
+  const base = wrap(pool, prepare);
   const location = (() => {
     try {
       const u = new URL(url);
@@ -93,7 +107,7 @@ export function openPgDb(
         await client.query(
           opts?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN',
         );
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, prepare));
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -107,18 +121,55 @@ export function openPgDb(
       }
     },
     async listen(channel, onPayload) {
-      const client = await pool.connect();
-      const handler = (msg: pg.Notification): void => {
-        if (msg.channel === channel) onPayload(msg.payload ?? '');
+      // A connection of its own, not one of the pool's: it is held for as long as the listener
+      // lives, and the pool is sized for queries.
+      let stopped = false;
+      let current: pg.Client | null = null;
+      let retryMs = 500;
+      const attach = async (): Promise<pg.Client> => {
+        const c = new pg.Client({ connectionString: url, application_name: 'deloton-listen' });
+        c.on('notification', (msg) => {
+          if (msg.channel === channel) onPayload(msg.payload ?? '');
+        });
+        // 'end' follows any connection error; reconnecting is handled there.
+        c.on('error', () => undefined);
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (e) {
+          await c.end().catch(() => undefined);
+          throw e;
+        }
+        c.on('end', () => {
+          if (current !== c || stopped) return;
+          current = null;
+          reconnect();
+        });
+        return c;
       };
-      client.on('notification', handler);
-      // TODO(live hub): reconnect and re-LISTEN; for now a lost listener must not crash the process.
-      client.on('error', () => undefined);
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      const reconnect = (): void => {
+        setTimeout(() => {
+          if (stopped) return;
+          attach().then(
+            (c) => {
+              if (stopped) return void c.end().catch(() => undefined);
+              current = c;
+              retryMs = 500;
+              // Notifications sent while disconnected are lost: tell the listener to catch up.
+              onPayload('');
+            },
+            () => {
+              retryMs = Math.min(retryMs * 2, 30_000);
+              reconnect();
+            },
+          );
+        }, retryMs).unref();
+      };
+      current = await attach();
       return async () => {
-        client.off('notification', handler);
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        client.release();
+        stopped = true;
+        await current?.end().catch(() => undefined);
+        current = null;
       };
     },
     async close() {

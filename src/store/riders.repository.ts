@@ -21,7 +21,9 @@ export async function getRider(
   riderId: number,
 ): Promise<{ rider: RiderRow; stats: RiderStatsRow } | null> {
   const rows = await db.query<RiderRow & RiderStatsRow>(
-    `SELECT p.*, s.* FROM riders p CROSS JOIN LATERAL (
+    `SELECT p.rider_id, p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
+            p.weight_kg, p.email, p.address_line_1, p.address_line_2, p.city, p.postcode,
+            p.account_created, p.original_source, s.* FROM riders p CROSS JOIN LATERAL (
        SELECT count(*)::int AS ride_count,
               coalesce(sum(duration_s), 0)::int AS total_duration_s,
               coalesce(sum(energy_kj), 0)::float8 AS total_energy_kj,
@@ -39,6 +41,12 @@ export async function getRider(
   return row ? { rider: row, stats: row } : null;
 }
 
+/**
+ * Erasures hold this exclusively; ingest batches that store riders hold it shared. So a batch
+ * either commits before an erasure reads what to delete, or sees the erasure and skips the rider.
+ */
+export const ERASURE_LOCK = 4_242_002;
+
 /** What an erasure removed. */
 export interface ErasureRecord {
   readonly erasure_id: number;
@@ -53,19 +61,21 @@ export interface ErasureRecord {
 /**
  * Erases a rider (right to erasure): their personal data, rides, readings, alerts and the
  * rejected lines that name them, then records that it was done, without personal data.
- * Returns null when no such rider is stored. Call inside a transaction.
+ * Returns null when nothing of the rider is stored. Call inside a transaction. Feed lines of the
+ * rider's rides that started before the erasure are refused by ingest from then on (a replay
+ * must not bring them back); rides started after it are stored as new.
  */
 export async function eraseRider(
   tx: Queryable,
   riderId: number,
   requestedBy: string,
 ): Promise<ErasureRecord | null> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [ERASURE_LOCK]);
   const [rider] = await tx.query<{ email: string | null }>(
     'DELETE FROM riders WHERE rider_id = $1 RETURNING email',
     [riderId],
   );
-  if (!rider) return null;
-  // Ride rows first: their locks order this against an ingest batch still writing to one of them.
+  // Ride rows next: their locks order this against an ingest batch still writing to one of them.
   const rides = await tx.query<{ ride_id: number }>(
     'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id',
     [riderId],
@@ -81,11 +91,15 @@ export async function eraseRider(
                 WHERE raw ~ $3 OR ($4::text IS NOT NULL AND strpos(raw, $4::text) > 0) RETURNING 1)
      SELECT (SELECT count(*) FROM x)::int AS readings, (SELECT count(*) FROM a)::int AS alerts,
             (SELECT count(*) FROM j)::int AS rejected`,
-    [ids, riderId, idPattern, rider.email],
+    [ids, riderId, idPattern, rider?.email ?? null],
   );
+  // Nothing of theirs was stored (not even a rejected line naming them): nothing to record.
+  if (!rider && ids.length === 0 && !counts?.rejected) return null;
   const [record] = await tx.query<ErasureRecord>(
     `INSERT INTO erasures (rider_id, requested_by, rides_deleted, readings_deleted, alerts_deleted,
-       rejected_deleted) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+       rejected_deleted) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING erasure_id, rider_id, rides_deleted, readings_deleted, alerts_deleted,
+       rejected_deleted, erased_at`,
     [
       riderId,
       requestedBy,
