@@ -62,7 +62,7 @@ describeEachDb('API keys', (get) => {
     expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
   });
 
-  it('reports ingest, alerts, the feed and HTTP latency at /metrics', async () => {
+  it('reports health, and alerts, the feed and HTTP latency at /metrics', async () => {
     await seed(get().db);
     api = await apiHarness(get().db);
     await api.call('GET', '/api/rides', api.viewer);
@@ -74,6 +74,12 @@ describeEachDb('API keys', (get) => {
     );
     expect(res.body).toContain(`deloton_alerts{state="queued"} ${alerts!.n}`);
     expect(res.body).toMatch(/deloton_open_rides \d+/);
+    const health = await api.call('GET', '/health', null);
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({
+      status: 'ok',
+      database: { kind: get().kind, status: 'ok' },
+    });
     expect(res.body).toMatch(/deloton_feed_lag_seconds \d/);
     expect(res.body).toMatch(
       /deloton_http_request_duration_seconds_count\{method="GET",route="\/api\/rides",status="200"\} 1/,
