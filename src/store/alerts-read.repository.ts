@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { Filters } from './sql-filters.js';
 
 /** An alert and its delivery state, as staff read it. */
 export interface AlertRow {
@@ -34,22 +35,17 @@ const COLUMNS = `alert_id, ride_id, rider_id, kind, readings, limit_bpm, detecte
 
 /** Alerts newest first, filtered; every filter is a bound parameter. */
 export async function listAlerts(db: Queryable, q: AlertQuery): Promise<AlertRow[]> {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  const bind = (v: string | number): string => `$${params.push(v)}`;
-  if (q.state) where.push(`state = ${bind(q.state)}`);
-  if (q.kind) where.push(`kind = ${bind(q.kind)}`);
-  if (q.riderId !== undefined) where.push(`rider_id = ${bind(q.riderId)}`);
-  if (q.rideId !== undefined) where.push(`ride_id = ${bind(q.rideId)}`);
-  if (q.sinceMs !== undefined)
-    where.push(`detected_at >= ${bind(new Date(q.sinceMs).toISOString())}`);
-  if (q.untilMs !== undefined)
-    where.push(`detected_at < ${bind(new Date(q.untilMs).toISOString())}`);
-  if (q.beforeId !== undefined) where.push(`alert_id < ${bind(q.beforeId)}`);
+  const f = new Filters()
+    .when(q.state, (p) => `state = ${p}`)
+    .when(q.kind, (p) => `kind = ${p}`)
+    .when(q.riderId, (p) => `rider_id = ${p}`)
+    .when(q.rideId, (p) => `ride_id = ${p}`)
+    .whenInstant(q.sinceMs, (p) => `detected_at >= ${p}`)
+    .whenInstant(q.untilMs, (p) => `detected_at < ${p}`)
+    .when(q.beforeId, (p) => `alert_id < ${p}`);
   return db.query<AlertRow>(
-    `SELECT ${COLUMNS} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY alert_id DESC LIMIT ${bind(q.limit)}`,
-    params,
+    `SELECT ${COLUMNS} FROM alerts ${f.where()} ORDER BY alert_id DESC LIMIT ${f.bind(q.limit)}`,
+    f.params,
   );
 }
 

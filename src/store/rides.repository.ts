@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { Filters } from './sql-filters.js';
 
 /** A stored ride and its summary, as the API reads it. */
 export interface RideRow {
@@ -79,24 +80,24 @@ const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_dat
 
 /** Rides newest first, filtered; every filter is a bound parameter. */
 export async function listRides(db: Queryable, q: RideQuery): Promise<ListedRideRow[]> {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  const bind = (v: string | number): string => `$${params.push(v)}`;
-  if (q.sinceMs !== undefined)
-    where.push(`r.started_at >= ${bind(new Date(q.sinceMs).toISOString())}`);
-  if (q.untilMs !== undefined)
-    where.push(`r.started_at < ${bind(new Date(q.untilMs).toISOString())}`);
-  if (q.riderId !== undefined) where.push(`r.rider_id = ${bind(q.riderId)}`);
-  if (q.bikeSerial !== undefined) where.push(`r.bike_serial = ${bind(q.bikeSerial)}`);
-  if (q.after)
-    where.push(
-      `(r.started_at, r.ride_id) < (timestamptz 'epoch' + ${bind(q.after.startedUs)}::bigint * interval '1 microsecond', ${bind(q.after.rideId)})`,
+  const f = new Filters()
+    .whenInstant(q.sinceMs, (p) => `r.started_at >= ${p}`)
+    .whenInstant(q.untilMs, (p) => `r.started_at < ${p}`)
+    .when(q.riderId, (p) => `r.rider_id = ${p}`)
+    .when(q.bikeSerial, (p) => `r.bike_serial = ${p}`);
+  if (q.after) {
+    const { startedUs, rideId } = q.after;
+    f.when(
+      startedUs,
+      (us) =>
+        `(r.started_at, r.ride_id) < (timestamptz 'epoch' + ${us}::bigint * interval '1 microsecond', ${f.bind(rideId)})`,
     );
+  }
   return db.query<ListedRideRow>(
     `SELECT ${RIDE_COLUMNS}, (extract(epoch FROM r.started_at) * 1000000)::bigint AS started_us
-     FROM rides r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY r.started_at DESC, r.ride_id DESC LIMIT ${bind(q.limit)}`,
-    params,
+     FROM rides r ${f.where()}
+     ORDER BY r.started_at DESC, r.ride_id DESC LIMIT ${f.bind(q.limit)}`,
+    f.params,
   );
 }
 
