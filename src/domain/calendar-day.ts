@@ -62,13 +62,21 @@ export function calendarDay(date: string, timeZone: string): CalendarDay {
   };
 }
 
+// Building an Intl formatter costs far more than using one: keep one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The date (`YYYY-MM-DD`) it is in `timeZone` at the instant `atMs`. */
 export function dateIn(timeZone: string, atMs: number): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(atMs));
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f.format(new Date(atMs));
 }
