@@ -2,6 +2,7 @@
 // erasure is recorded without personal data. Ingest keeps no orphan of a ride deleted mid-ride.
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS } from '../src/domain/heart-rate.js';
 import { createFileSource } from '../src/ingest/file-source.js';
@@ -24,7 +25,12 @@ describeEachDb('staff API deletions', (get) => {
 
   it('deletes a ride with its readings and alerts for admins only, then answers 404', async () => {
     await seed(get().db);
-    api = await apiHarness(get().db, { now: () => LATER });
+    const lines: { msg?: string; rideId?: number; by?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (l: string) => void lines.push(JSON.parse(l) as never) },
+    );
+    api = await apiHarness(get().db, { now: () => LATER, logger });
     const [ride] = await get().db.query<{ ride_id: number; reading_count: number }>(
       'SELECT ride_id, reading_count FROM rides WHERE ride_id IN (SELECT ride_id FROM alerts) LIMIT 1',
     );
@@ -39,6 +45,10 @@ describeEachDb('staff API deletions', (get) => {
       RideDeleted,
     );
     expect(res.deleted).toEqual({ ride_id: id, readings: ride!.reading_count, alerts });
+    // Who deleted what is logged, though request logs are quiet.
+    const logged = lines.find((l) => l.msg === 'ride deleted');
+    expect(logged?.rideId).toBe(id);
+    expect(logged?.by).toMatch(/^admin-/);
     expect(await count('readings WHERE ride_id = $1', [id])).toBe(0);
     expect(await count('alerts WHERE ride_id = $1', [id])).toBe(0);
     expect(await count('rides')).toBe(before.rides - 1);

@@ -1,4 +1,5 @@
 import { dateIn } from '../domain/calendar-day.js';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/db.js';
 
 /** What the API's routes need from the process that serves them. */
@@ -7,6 +8,8 @@ export interface ApiDeps {
   /** Zone of calendar days (`/api/daily`) and ages. */
   readonly displayTimeZone: string;
   readonly now: () => number;
+  /** For what staff did (deletions, erasures), at info: request logs are quieter. */
+  readonly audit: FastifyBaseLogger;
   /** A ride heard from this recently is being ridden and cannot be deleted. */
   readonly activeRideWindowS: number;
 }

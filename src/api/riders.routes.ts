@@ -89,7 +89,10 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const id = req.params.id;
       const record = await deps.db.transaction((tx) => eraseRider(tx, id, callerOf(req).name));
       if (!record) throw new ApiError(404, 'not_found', `no rider ${id}`);
-      req.log.info({ riderId: id, erasureId: record.erasure_id }, 'rider erased');
+      deps.audit.info(
+        { riderId: id, erasureId: record.erasure_id, by: callerOf(req).name },
+        'rider erased',
+      );
       return { erasure: { ...record, erased_at: record.erased_at.toISOString() } };
     },
   });

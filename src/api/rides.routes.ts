@@ -102,7 +102,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     handler: async (req) => getOne(req.params.id, req.query.include, req),
   });
 
-  const remove = async (id: number) => {
+  const remove = async (id: number, req: FastifyRequest) => {
     const result = await deps.db.transaction((tx) => deleteRide(tx, id, deps.activeRideWindowS));
     switch (result.kind) {
       case 'not_found':
@@ -114,6 +114,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
           `ride ${id} is in progress (last reading ${result.lastReadingAt.toISOString()}); delete it once it has ended`,
         );
       case 'deleted':
+        deps.audit.info({ rideId: id, by: callerOf(req).name }, 'ride deleted');
         return { deleted: { ride_id: id, readings: result.readings, alerts: result.alerts } };
     }
   };
@@ -130,11 +131,11 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
       summary: 'Delete a ride with its readings and alerts',
       tags: ['rides'],
     },
-    handler: async (req) => remove(req.params.id),
+    handler: async (req) => remove(req.params.id, req),
   });
   r.delete('/ride/:id', {
     config: { access: 'admin' },
     schema: { ...deleteSchema, ...aliasDoc('DELETE /api/rides/{id}') },
-    handler: async (req) => remove(req.params.id),
+    handler: async (req) => remove(req.params.id, req),
   });
 }

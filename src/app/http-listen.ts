@@ -27,7 +27,7 @@ export async function listenOn(
 export async function offerFirstAdminKey(db: Db, address: string, logger: Logger): Promise<void> {
   const key = await createFirstAdminKey(db, 'first-admin');
   if (!key) return;
-  logger.info({ name: 'first-admin' }, 'created the first admin API key (printed once on stdout)');
+  logger.info({ key: 'first-admin' }, 'created the first admin API key (printed once on stdout)');
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   process.stdout.write(
     [

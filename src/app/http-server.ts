@@ -36,6 +36,7 @@ export async function buildHttpServer(opts: {
     displayTimeZone: opts.displayTimeZone,
     now: opts.now ?? Date.now,
     activeRideWindowS: ACTIVE_RIDE_WINDOW_S,
+    audit: opts.logger.child({ lane: 'api' }),
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
     mail: opts.mailStats,

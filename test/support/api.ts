@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { ZodType } from 'zod';
 import { buildHttpServer } from '../../src/app/http-server.js';
@@ -30,11 +31,11 @@ export async function makeKey(db: Db, name: string, role: ApiRole): Promise<stri
 /** Builds the HTTP server on `db` as `start` and `serve` do, and two keys. */
 export async function apiHarness(
   db: Db,
-  opts: { now?: () => number; rateLimitPerMinute?: number | null } = {},
+  opts: { now?: () => number; rateLimitPerMinute?: number | null; logger?: Logger } = {},
 ): Promise<ApiHarness> {
   const app = await buildHttpServer({
     db,
-    logger: silent,
+    logger: opts.logger ?? silent,
     displayTimeZone: 'Europe/London',
     rateLimitPerMinute: opts.rateLimitPerMinute ?? null,
     ...(opts.now ? { now: opts.now } : {}),
