@@ -78,6 +78,13 @@ const Env = z
       .optional(),
     ALERT_MAX_AGE: duration.default(15 * 60_000),
     API_RATE_LIMIT: int(0, 1_000_000).default(1_200),
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+        'must be true, false, or the proxies as addresses/CIDRs separated by commas',
+      )
+      .optional(),
     DISPLAY_TIMEZONE: z
       .string()
       .default('Europe/London')
@@ -97,6 +104,11 @@ const Env = z
         message: 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together',
       });
   });
+
+function parseTrustProxy(v: string | undefined): boolean | string {
+  if (v === undefined || v === 'false') return false;
+  return v === 'true' ? true : v;
+}
 
 function isSmtpUrl(v: string): boolean {
   try {
@@ -137,6 +149,8 @@ export interface Config {
   readonly api: {
     /** Requests a key may make per minute, in bursts up to the same number (null: no limit). */
     readonly rateLimitPerMinute: number | null;
+    /** Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
+    readonly trustProxy: boolean | string;
   };
   /** Zone in which people see times (mails, reports, the daily API). */
   readonly displayTimeZone: string;
@@ -191,7 +205,10 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       alertMaxAgeMs: e.ALERT_MAX_AGE === 0 ? null : e.ALERT_MAX_AGE,
     }),
     displayTimeZone: e.DISPLAY_TIMEZONE,
-    api: Object.freeze({ rateLimitPerMinute: e.API_RATE_LIMIT === 0 ? null : e.API_RATE_LIMIT }),
+    api: Object.freeze({
+      rateLimitPerMinute: e.API_RATE_LIMIT === 0 ? null : e.API_RATE_LIMIT,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    }),
     alerts: Object.freeze({
       formula: e.ALERT_MAX_HR_FORMULA,
       lowBpm: e.ALERT_LOW_BPM,

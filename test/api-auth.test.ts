@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorResponse, RidePage } from '../src/api/schemas.js';
 import { buildHttpServer } from '../src/app/http-server.js';
 import { revokeApiKey } from '../src/store/api-keys.repository.js';
+import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPgDb } from '../src/store/pg-db.js';
 import { apiHarness, expectBody, makeKey, type ApiHarness } from './support/api.js';
@@ -51,15 +52,66 @@ describeEachDb('API keys', (get) => {
     expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(429);
   });
 
-  it('slows down an address that keeps sending bad keys', async () => {
-    api = await apiHarness(get().db);
-    const bad = () =>
-      api!.call('GET', '/api/rides', `dlt_${randomBytes(32).toString('base64url')}`);
-    for (let i = 0; i < 120; i++) expect((await bad()).statusCode).toBe(401);
-    const limited = await bad();
-    expect(expectBody(limited, 429, ErrorResponse).error.message).toMatch(/too many bad keys/);
-    // A good key from the same address still works.
-    expect((await api.call('GET', '/api/rides', api.viewer)).statusCode).toBe(200);
+  it('slows down an address that keeps sending bad keys, without querying for them', async () => {
+    const real = get().db;
+    let queries = 0;
+    // The real database, counting what reaches it.
+    const db: Db = { ...real, query: (sql, params) => (queries++, real.query(sql, params)) };
+    const viewer = await makeKey(real, 'busy', 'viewer');
+    const app = await buildHttpServer({
+      db,
+      logger: silent,
+      displayTimeZone: 'UTC',
+      rateLimitPerMinute: null,
+      trustProxy: true,
+    });
+    const call = (key: string, ip = '203.0.113.7') =>
+      app.inject({
+        url: '/api/rides',
+        headers: { authorization: `Bearer ${key}`, 'x-forwarded-for': ip },
+      });
+    const bad = () => `dlt_${randomBytes(32).toString('base64url')}`;
+    try {
+      // A good key, used before the storm, stays cached and keeps working through it.
+      expect((await call(viewer)).statusCode).toBe(200);
+      for (let i = 0; i < 120; i++) expect((await call(bad())).statusCode).toBe(401);
+      const before = queries;
+      for (let i = 0; i < 20; i++) {
+        const limited = await call(bad());
+        expect(expectBody(limited, 429, ErrorResponse).error.message).toMatch(/too many bad keys/);
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      expect(queries).toBe(before);
+      expect((await call(viewer)).statusCode).toBe(200);
+      // Behind a trusted proxy, the client is the forwarded address: others are not held back.
+      expect((await call(bad(), '198.51.100.9')).statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows no one, without a key, the recipient a mail server quoted in /health', async () => {
+    const app = await buildHttpServer({
+      db: get().db,
+      logger: silent,
+      displayTimeZone: 'UTC',
+      rateLimitPerMinute: null,
+      mailStats: () => ({
+        sent: 3,
+        failed: 0,
+        retried: 1,
+        lastError: '452 4.2.2 <molly@example.com>: mailbox full',
+      }),
+    });
+    try {
+      const res = await app.inject({ url: '/health' });
+      expect(res.json()).toMatchObject({
+        alertMail: { sent: 3, retried: 1, lastError: '452 4.2.2 (details for admin keys only)' },
+      });
+      expect(res.body).not.toContain('molly');
+    } finally {
+      await app.close();
+    }
   });
 
   it('reports health, and alerts, the feed and HTTP latency at /metrics', async () => {

@@ -205,6 +205,23 @@ describeEachDb('staff API deletions', (get) => {
     await ingestFile(db, tempFile(later.lines));
     expect(await count('riders WHERE rider_id = $1', [erased])).toBe(1);
     expect(await count('rides WHERE rider_id = $1', [erased])).toBe(1);
+
+    // A bike whose clock runs ten minutes ahead: its ride "starts" after the erasure, and a
+    // replay of it must stay erased all the same.
+    const ahead = simFileFeed({
+      bikes: 1,
+      ridesPerBike: 1,
+      seed: 8,
+      startMs: Date.now() + 600_000,
+      abnormalShare: 0,
+      firstUserId: 424242,
+    });
+    await ingestFile(db, tempFile(ahead.lines));
+    expect(await count('rides WHERE rider_id = 424242')).toBe(1);
+    await db.transaction((tx) => eraseRider(tx, 424242, 'test'));
+    await ingestFile(db, tempFile(ahead.lines));
+    expect(await count('riders WHERE rider_id = 424242')).toBe(0);
+    expect(await count('rides WHERE rider_id = 424242')).toBe(0);
   });
 
   it('stores nothing more of a ride deleted while ingest still holds it open', async () => {

@@ -150,6 +150,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('API input [%s]', (kind) => {
       ['/api/alerts?state=lost', /^state: must be queued, sent or failed/],
       ['/api/rides/1?include=everything', /^include: /],
       ['/rider/abc', /^user_id: /],
+      ['/api/rides?since=2022-07-06T10:00:00+01:00', /%2B/],
     ];
     for (const [url, message] of cases) {
       const body = expectBody(await api.call('GET', url, api.admin), 400, ErrorResponse);

@@ -49,17 +49,27 @@ export function installAuth(
         challenge,
       );
     const key = m[1]!;
-    const caller = looksLikeApiKey(key) ? await keys.resolve(key) : null;
+    // An address that has sent too many bad keys is answered from the cache alone: guessing
+    // keys is hopeless (256 bits), but each new guess would cost a query.
+    const slowedFor = failures.blockedFor(req.ip);
+    const caller = !looksLikeApiKey(key)
+      ? null
+      : slowedFor !== null
+        ? (keys.cached(key) ?? null)
+        : await keys.resolve(key);
     if (!caller) {
-      // Guessing keys is hopeless (256 bits), but each new guess costs a query: slow guessers down.
-      const d = failures.take(req.ip);
-      if (d.kind === 'deny')
+      const d = slowedFor === null ? failures.take(req.ip) : null;
+      if (!d || d.kind === 'deny') {
+        const retry = d?.kind === 'deny' ? d.retryAfterS : (slowedFor ?? 1);
         throw new ApiError(
           429,
           'rate_limited',
-          `too many bad keys from this address; retry in ${d.retryAfterS} s`,
-          { 'retry-after': String(d.retryAfterS) },
+          `too many bad keys from this address; retry in ${retry} s`,
+          {
+            'retry-after': String(retry),
+          },
         );
+      }
       throw new ApiError(401, 'unauthorized', 'the API key is not valid or was revoked', challenge);
     }
     req.caller = caller;

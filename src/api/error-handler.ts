@@ -52,11 +52,16 @@ export function toApiError(err: FastifyError | Error): ApiError {
         'retry-after': '5',
       },
     );
-  // SQLSTATE class 22 is a data exception (a value out of range for its column): bad input that
-  // slipped past validation, not a server fault.
   const sqlState = (err as { code?: unknown }).code;
-  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState))
+  // Datetime or numeric overflow: a value past what the database stores, which validation should
+  // have refused (it is logged as a warning, to be caught there).
+  if (sqlState === '22008' || sqlState === '22003')
     return new ApiError(400, 'invalid_input', 'a value is out of range');
+  // Deadlock, serialization failure, lock not available: the same request may well succeed.
+  if (sqlState === '40P01' || sqlState === '40001' || sqlState === '55P03')
+    return new ApiError(503, 'database_unavailable', 'the database is busy; try again', {
+      'retry-after': '1',
+    });
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   // A path parameter past the router's length limit: bad input like any other.
   if (status === 414) return new ApiError(400, 'invalid_input', 'a path parameter is too long');
@@ -67,7 +72,13 @@ export function toApiError(err: FastifyError | Error): ApiError {
 
 // An outage is an operations matter (one line, no stack); anything else at 500 is a bug.
 function logFailure(req: FastifyRequest, err: Error, e: ApiError): void {
-  if (e.code === 'database_unavailable')
+  const sqlState = (err as { code?: unknown }).code;
+  if (e.code === 'invalid_input' && (sqlState === '22008' || sqlState === '22003'))
+    req.log.warn(
+      { url: req.url, reason: err.message },
+      'input passed validation but not the database',
+    );
+  else if (e.code === 'database_unavailable')
     req.log.warn({ url: req.url, reason: err.message }, 'database unreachable');
   else if (e.status >= 500) req.log.error({ err, url: req.url }, 'request failed');
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { pingDatabase, type Db } from '../store/db.js';
 import type { IngestFigures, MailFigures } from './metrics.js';
+import { codesOnly } from './presenters.js';
+import { HealthBody } from './schemas.js';
 
 /** What `/health` reports besides the database: the lanes running in this process. */
 export interface HealthSources {
@@ -17,6 +19,10 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, registry:
       summary: 'Liveness and database reachability (503 when degraded)',
       tags: ['operations'],
       security: [],
+      response: {
+        200: HealthBody.describe('all is well'),
+        503: HealthBody.describe('degraded: the database is unreachable or ingest is failing'),
+      },
     },
     handler: async (_req, reply) => {
       const database = (await pingDatabase(src.db)) ? 'ok' : 'unreachable';
@@ -33,8 +39,14 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, registry:
           lastCommitAt: ingest.lastCommitAtMs && new Date(ingest.lastCommitAtMs).toISOString(),
           lastError: ingest.lastError,
         },
-        // null: no SMTP_URL, alert mails wait in the outbox.
-        alertMail: mail && { ...mail },
+        // null: no SMTP_URL, alert mails wait in the outbox. No key is needed here, and a mail
+        // server's refusal may quote the recipient: only its status codes are shown.
+        alertMail: mail && {
+          sent: mail.sent,
+          failed: mail.failed,
+          retried: mail.retried,
+          lastError: mail.lastError && codesOnly(mail.lastError),
+        },
       });
     },
   });

@@ -51,14 +51,24 @@ export class KeyCache {
     this.unlisten = null;
   }
 
+  /** What the cache alone knows of a key: a caller, null (known bad), or undefined (unknown). */
+  cached(key: string): Caller | null | undefined {
+    const hit = this.entries.get(hashApiKey(key));
+    return hit && hit.expiresMs > this.now() ? hit.caller : undefined;
+  }
+
   /** The caller a key stands for, or null for an unknown or revoked key. */
   async resolve(key: string): Promise<Caller | null> {
     const hash = hashApiKey(key);
     const now = this.now();
     const hit = this.entries.get(hash);
     let caller: Caller | null;
-    if (hit && hit.expiresMs > now) caller = hit.caller;
-    else {
+    if (hit && hit.expiresMs > now) {
+      caller = hit.caller;
+      // Used keys move to the back, so that evicting the oldest spares them.
+      this.entries.delete(hash);
+      this.entries.set(hash, hit);
+    } else {
       const generation = this.generation;
       const row = await findActiveKey(this.db, hash);
       caller = row && { keyId: row.key_id, name: row.name, role: row.role };

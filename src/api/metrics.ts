@@ -16,6 +16,7 @@ export interface MailFigures {
   readonly sent: number;
   readonly failed: number;
   readonly retried: number;
+  readonly lastError: string | null;
 }
 
 export interface MetricsSources {

@@ -30,6 +30,7 @@ function fieldsInRange(m: RegExpExecArray): boolean {
 export const Instant = z
   .string()
   .max(40, 'is too long for a date-time')
+  .refine((v) => !v.includes(' '), "has a space: a '+' in a URL must be sent as %2B")
   .regex(INSTANT, 'must be an ISO 8601 date-time with a zone, e.g. 2022-07-06T09:00:00Z, or a date')
   .transform((v, ctx) => {
     const m = INSTANT.exec(v);

@@ -94,7 +94,8 @@ export function presentReading(x: ReadingRow) {
 
 // An SMTP refusal may quote the recipient in any form (address, quoted local part, display
 // name), so a viewer gets only its status codes, which say what kind of failure it was.
-function codesOnly(error: string): string {
+/** A mail delivery error as anyone but an admin may see it: its SMTP status codes. */
+export function codesOnly(error: string): string {
   // Written by the worker itself, about timing; it names nobody.
   if (error.startsWith('not mailed:')) return error;
   const codes = /^\s*(\d{3})(?:[ -](\d\.\d{1,3}\.\d{1,3}))?/.exec(error);

@@ -17,6 +17,14 @@ export class RateLimiter {
     this.perMs = perMinute / 60_000;
   }
 
+  /** Seconds until `keyId` has a token again, or null if it has one now; takes none. */
+  blockedFor(keyId: number | string): number | null {
+    const b = this.buckets.get(keyId);
+    if (!b) return null;
+    const tokens = Math.min(this.perMinute, b.tokens + (this.now() - b.atMs) * this.perMs);
+    return tokens >= 1 ? null : Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+  }
+
   /** Takes one token for `keyId` (a key's id, or a client address). */
   take(keyId: number | string): RateDecision {
     const now = this.now();

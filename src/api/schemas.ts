@@ -163,3 +163,32 @@ export const RiderErased = z
     }),
   })
   .meta({ id: 'RiderErased' });
+
+export const HealthBody = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    database: z.object({
+      kind: z.enum(['postgres', 'pglite']),
+      status: z.enum(['ok', 'unreachable']),
+    }),
+    ingest: z
+      .object({
+        messages: z.number().int(),
+        readings: z.number().int(),
+        rejects: z.number().int(),
+        lastCommitAt: z.string().nullable(),
+        lastError: z.string().nullable(),
+      })
+      .nullable()
+      .describe('null when this process does not ingest'),
+    alertMail: z
+      .object({
+        sent: z.number().int(),
+        failed: z.number().int(),
+        retried: z.number().int(),
+        lastError: z.string().nullable().describe('SMTP status codes only'),
+      })
+      .nullable()
+      .describe('null when this process sends no mail (no SMTP_URL)'),
+  })
+  .meta({ id: 'Health' });

@@ -22,6 +22,8 @@ export async function buildHttpServer(opts: {
   logger: Logger;
   displayTimeZone: string;
   rateLimitPerMinute: number | null;
+  /** Fastify's `trustProxy`: behind a load balancer, whose X-Forwarded-For names the client. */
+  trustProxy?: boolean | string;
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
   now?: () => number;
@@ -29,7 +31,11 @@ export async function buildHttpServer(opts: {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
   const logger: FastifyBaseLogger = opts.logger.child({ lane: 'http' }, { level });
-  const app = Fastify({ loggerInstance: logger, frameworkErrors });
+  const app = Fastify({
+    loggerInstance: logger,
+    frameworkErrors,
+    trustProxy: opts.trustProxy ?? false,
+  });
   const { keys } = await registerApi(app, {
     db: opts.db,
     version: VERSION,

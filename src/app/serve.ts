@@ -13,6 +13,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
       logger,
       displayTimeZone: config.displayTimeZone,
       rateLimitPerMinute: config.api.rateLimitPerMinute,
+      trustProxy: config.api.trustProxy,
     });
     try {
       await listenOn(http, config.port, logger);

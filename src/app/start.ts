@@ -28,6 +28,7 @@ export async function runStart(
     logger,
     displayTimeZone: config.displayTimeZone,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
+    trustProxy: config.api.trustProxy,
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
   });

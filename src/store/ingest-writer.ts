@@ -63,8 +63,9 @@ const RIDES_INSERT = `
   RETURNING ride_id, bike_serial, started_at, (xmax = 0) AS inserted`;
 
 /**
- * The batch's new rides and riders less those of erased riders whose rides began before the
- * erasure (a replay or a batch racing the erasure); those rides keep no id and store nothing.
+ * The batch's new rides and riders less those of erased riders whose rides began no later than
+ * the erasure, or than the latest ride it erased (a bike's clock may run ahead): a replay, or a
+ * batch racing the erasure. Those rides keep no id and store nothing.
  */
 async function withoutErased(
   tx: Queryable,
@@ -75,14 +76,15 @@ async function withoutErased(
     ...new Set([...b.riders.map((r) => r.riderId), ...b.startedRides.map((r) => r.riderId)]),
   ];
   const erased = await tx.query<{ rider_id: number; erased_ms: number }>(
-    `SELECT rider_id, (extract(epoch FROM max(erased_at)) * 1000)::float8 AS erased_ms
+    `SELECT rider_id,
+            (extract(epoch FROM max(greatest(erased_at, erased_through))) * 1000)::float8 AS erased_ms
      FROM erasures WHERE rider_id = ANY($1::bigint[]) GROUP BY rider_id`,
     [ids],
   );
   if (erased.length === 0) return { riders: b.riders, rides: b.startedRides };
   const erasedAt = new Map(erased.map((e) => [e.rider_id, e.erased_ms]));
   const rides = b.startedRides.filter(
-    (r) => r.startedAtMs >= (erasedAt.get(r.riderId) ?? -Infinity),
+    (r) => r.startedAtMs > (erasedAt.get(r.riderId) ?? -Infinity),
   );
   const keptRiders = new Set(rides.map((r) => r.riderId));
   const riders = b.riders.filter((r) => !erasedAt.has(r.riderId) || keptRiders.has(r.riderId));

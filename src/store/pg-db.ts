@@ -78,6 +78,7 @@ export function openPgDb(
   // An idle client losing its server emits here; unhandled it would kill the process.
   pool.on('error', (e) => opts.onError?.(e));
   const prepare = opts.prepare ?? true;
+  const listeners = new Set<() => Promise<void>>();
   const base = wrap(pool, prepare);
   const location = (() => {
     try {
@@ -117,7 +118,9 @@ export function openPgDb(
       } finally {
         client.off('error', onError);
         // A client whose connection failed must not go back into the pool.
-        client.release(broken && !('severity' in broken) ? broken : undefined);
+        // Nor may one holding a statement prepared before a migration: it would fail again.
+        const destroy = broken && (!('severity' in broken) || isStalePlan(broken));
+        client.release(destroy ? broken : undefined);
       }
     },
     async listen(channel, onPayload) {
@@ -127,7 +130,14 @@ export function openPgDb(
       let current: pg.Client | null = null;
       let retryMs = 500;
       const attach = async (): Promise<pg.Client> => {
-        const c = new pg.Client({ connectionString: url, application_name: 'deloton-listen' });
+        const c = new pg.Client({
+          connectionString: url,
+          application_name: 'deloton-listen',
+          connectionTimeoutMillis: 5_000,
+          // An idle connection a NAT or load balancer drops silently would never end otherwise.
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 30_000,
+        });
         c.on('notification', (msg) => {
           if (msg.channel === channel) onPayload(msg.payload ?? '');
         });
@@ -166,13 +176,17 @@ export function openPgDb(
         }, retryMs).unref();
       };
       current = await attach();
-      return async () => {
+      const unlisten = async (): Promise<void> => {
         stopped = true;
+        listeners.delete(unlisten);
         await current?.end().catch(() => undefined);
         current = null;
       };
+      listeners.add(unlisten);
+      return unlisten;
     },
     async close() {
+      await Promise.all([...listeners].map((u) => u()));
       await pool.end();
     },
   };

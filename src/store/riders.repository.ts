@@ -76,11 +76,12 @@ export async function eraseRider(
     [riderId],
   );
   // Ride rows next: their locks order this against an ingest batch still writing to one of them.
-  const rides = await tx.query<{ ride_id: number }>(
-    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id',
+  const rides = await tx.query<{ ride_id: number; started_at: Date }>(
+    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id, started_at',
     [riderId],
   );
   const ids = rides.map((r) => r.ride_id);
+  const latest = rides.length ? Math.max(...rides.map((r) => r.started_at.getTime())) : null;
   // A rejected line names the rider by account number (as the feed writes it, JSON-escaped
   // inside the envelope) or by email address.
   const idPattern = `user_id\\\\?"\\s*:\\s*${riderId}(?![0-9])`;
@@ -97,7 +98,7 @@ export async function eraseRider(
   if (!rider && ids.length === 0 && !counts?.rejected) return null;
   const [record] = await tx.query<ErasureRecord>(
     `INSERT INTO erasures (rider_id, requested_by, rides_deleted, readings_deleted, alerts_deleted,
-       rejected_deleted) VALUES ($1, $2, $3, $4, $5, $6)
+       rejected_deleted, erased_through) VALUES ($1, $2, $3, $4, $5, $6, $7)
      RETURNING erasure_id, rider_id, rides_deleted, readings_deleted, alerts_deleted,
        rejected_deleted, erased_at`,
     [
@@ -107,6 +108,7 @@ export async function eraseRider(
       counts?.readings ?? 0,
       counts?.alerts ?? 0,
       counts?.rejected ?? 0,
+      latest === null ? null : new Date(latest).toISOString(),
     ],
   );
   if (!record) throw new Error('erasure record was not written');

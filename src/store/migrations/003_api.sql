@@ -24,8 +24,12 @@ CREATE TABLE erasures (
   readings_deleted  integer NOT NULL,
   alerts_deleted    integer NOT NULL,
   rejected_deleted  integer NOT NULL,
-  erased_at         timestamptz NOT NULL DEFAULT now()
+  erased_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+  -- The latest start among the rides erased: ingest refuses the rider's rides up to here as well,
+  -- since a bike's clock may run ahead of the database's.
+  erased_through    timestamptz
 );
+CREATE INDEX erasures_rider ON erasures (rider_id);
 
 -- Newest first with a unique tie-break: what cursor pagination walks.
 DROP INDEX rides_started_at;
