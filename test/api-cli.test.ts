@@ -108,10 +108,11 @@ describe('deloton keys and serve', () => {
       DATA_DIR: dataDir,
     });
     expect(after.code).toBe(0);
-    // A lock left by a crash whose pid now belongs to another program is taken over.
+    // A lock left by a crash whose pid now belongs to another process (another start time) is
+    // taken over.
     const other = spawn('sleep', ['30']);
     try {
-      writeFileSync(join(dataDir, 'pgdata.lock'), String(other.pid));
+      writeFileSync(join(dataDir, 'pgdata.lock'), `${other.pid} 12345`);
       const stale = await runCli(['keys', 'create', '--role', 'admin', '--name', 'y'], {
         DATA_DIR: dataDir,
       });

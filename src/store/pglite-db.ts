@@ -1,6 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { DelotonError } from '../domain/errors.js';
+import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Db, Queryable, SqlParam } from './db.js';
 
 // Same value shapes as the pg adapter: int8 as number, date as text.
@@ -24,74 +24,6 @@ function wrap(q: PGlite | Transaction): Queryable {
       });
     },
   };
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-// Data directories this process has open: a second open here is a bug, not a stale lock.
-const openHere = new Set<string>();
-
-/**
- * Whether the lock's owner still runs. After a crash and restart (a container's PID 1, a reboot)
- * the recorded pid may be ours or belong to an unrelated program: neither holds the directory.
- */
-function ownerRuns(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return false;
-  try {
-    // Arguments are NUL-separated: look for the CLI script or the `deloton` bin among them.
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return /(^|\0|\/)(cli\.[jt]s|deloton)(\0|$)/.test(cmdline);
-  } catch {
-    // No /proc (macOS): trust the pid.
-    return true;
-  }
-}
-
-/**
- * Takes the data directory for this process: two PGlite instances on one directory corrupt it,
- * and a second `deloton` command (say `keys create` beside `start`) would do just that.
- */
-function lockDataDir(dataDir: string): () => void {
-  if (openHere.has(dataDir))
-    throw new DelotonError('db_unavailable', `the embedded database at ${dataDir} is already open`);
-  const path = `${dataDir}.lock`;
-  const mine = String(process.pid);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, mine);
-      closeSync(fd);
-      openHere.add(dataDir);
-      return () => {
-        openHere.delete(dataDir);
-        // Remove the lock only while it is still ours.
-        try {
-          if (readFileSync(path, 'utf8').trim() === mine) rmSync(path, { force: true });
-        } catch {
-          // already gone
-        }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(path, 'utf8').trim());
-      if (ownerRuns(pid))
-        throw new DelotonError(
-          'db_unavailable',
-          `the embedded database at ${dataDir} is in use by process ${pid}: stop that process ` +
-            'first, or set DATABASE_URL so that several processes can share a PostgreSQL server',
-        );
-      // Left by a process that died: take it over.
-      rmSync(path, { force: true });
-    }
-  }
-  throw new DelotonError('db_unavailable', `cannot lock the embedded database at ${dataDir}`);
 }
 
 /** Opens embedded PostgreSQL (PGlite), persisted under `dataDir`, or in memory when it is null. */
