@@ -2,6 +2,7 @@ import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Rider } from '../domain/rider.js';
 import { ALERTS_CHANNEL } from './alerts.repository.js';
 import { ERASURE_LOCK } from './riders.repository.js';
+import { suppressRides } from './suppressed-rides.repository.js';
 import type { Queryable, SqlParam } from './db.js';
 import type { IngestBatch, RideReading, RideUpdate } from './ingest-batch.js';
 import { copyReadings, idOf, insertReadingsTolerant, isoFast } from './readings-copy.js';
@@ -85,6 +86,13 @@ async function withoutErased(
   const erasedAt = new Map(erased.map((e) => [e.rider_id, e.erased_ms]));
   const rides = b.startedRides.filter(
     (r) => r.startedAtMs > (erasedAt.get(r.riderId) ?? -Infinity),
+  );
+  // Remembered, so that a restarted ingest goes on ignoring what follows of them.
+  await suppressRides(
+    tx,
+    b.startedRides
+      .filter((r) => !rides.includes(r))
+      .map((r) => ({ bike_key: r.bikeKey, started_at: new Date(r.startedAtMs) })),
   );
   const keptRiders = new Set(rides.map((r) => r.riderId));
   const riders = b.riders.filter((r) => !erasedAt.has(r.riderId) || keptRiders.has(r.riderId));

@@ -2,6 +2,7 @@ import type { OpenRide } from '../domain/ride-tracker.js';
 import type { Gender } from '../domain/rider.js';
 import type { SummaryState } from '../domain/ride-summary.js';
 import type { Queryable } from './db.js';
+import { loadSuppressedRides } from './suppressed-rides.repository.js';
 
 interface OpenRideRow {
   ride_id: number;
@@ -59,13 +60,20 @@ LEFT JOIN LATERAL (
 ) a ON true
 WHERE r.ended_at IS NULL AND ($1::text[] IS NULL OR r.bike_key = ANY($1::text[]))`;
 
-/** Rides left open in the database (by a previous run), ready for the tracker to continue. */
+/**
+ * Rides left open in the database (by a previous run), ready for the tracker to continue, and
+ * rides deleted while open, which the tracker must go on ignoring.
+ */
 export async function loadOpenRides(
   db: Queryable,
   bikeKeys?: readonly string[],
 ): Promise<OpenRide[]> {
   const rows = await db.query<OpenRideRow>(OPEN_RIDES_SQL, [bikeKeys ? [...bikeKeys] : null]);
-  return rows.map(toOpenRide);
+  const open = rows.map(toOpenRide);
+  // A bike whose open ride was deleted goes on with it, unstored (see suppressed-rides).
+  const held = new Set(open.map((r) => r.bikeKey));
+  const suppressed = await loadSuppressedRides(db, bikeKeys);
+  return [...open, ...suppressed.filter((r) => !held.has(r.bikeKey))];
 }
 
 function toOpenRide(row: OpenRideRow): OpenRide {

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
 import type { RiderRow } from './rides.repository.js';
+import { suppressRides } from './suppressed-rides.repository.js';
 
 /** A rider's totals over all their stored rides. */
 export interface RiderStatsRow {
@@ -76,9 +77,18 @@ export async function eraseRider(
     [riderId],
   );
   // Ride rows next: their locks order this against an ingest batch still writing to one of them.
-  const rides = await tx.query<{ ride_id: number; started_at: Date }>(
-    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id, started_at',
+  const rides = await tx.query<{
+    ride_id: number;
+    started_at: Date;
+    bike_key: string;
+    open: boolean;
+  }>(
+    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id, started_at, bike_key, ended_at IS NULL AS open',
     [riderId],
+  );
+  await suppressRides(
+    tx,
+    rides.filter((r) => r.open),
   );
   const ids = rides.map((r) => r.ride_id);
   const latest = rides.length ? Math.max(...rides.map((r) => r.started_at.getTime())) : null;

@@ -1,5 +1,6 @@
 import type { Queryable } from './db.js';
 import { Filters } from './sql-filters.js';
+import { suppressRides } from './suppressed-rides.repository.js';
 
 /** A stored ride and its summary, as the API reads it. */
 export interface RideRow {
@@ -161,11 +162,11 @@ export async function deleteRide(
   rideId: number,
   activeWindowS: number,
 ): Promise<DeleteRideResult> {
-  const gone = await tx.query<{ ride_id: number }>(
+  const gone = await tx.query<{ bike_key: string; started_at: Date; open: boolean }>(
     `DELETE FROM rides WHERE ride_id = $1
        AND NOT (ended_at IS NULL
                 AND started_at + duration_s * interval '1 second' > now() - $2 * interval '1 second')
-     RETURNING ride_id`,
+     RETURNING bike_key, started_at, ended_at IS NULL AS open`,
     [rideId, activeWindowS],
   );
   if (gone.length === 0) {
@@ -177,6 +178,10 @@ export async function deleteRide(
       ? { kind: 'in_progress', lastReadingAt: open[0].last_at }
       : { kind: 'not_found' };
   }
+  await suppressRides(
+    tx,
+    gone.filter((g) => g.open),
+  );
   const [counts] = await tx.query<{ readings: number; alerts: number }>(
     `WITH r AS (DELETE FROM readings WHERE ride_id = $1 RETURNING 1),
           a AS (DELETE FROM alerts WHERE ride_id = $1 RETURNING 1)

@@ -37,3 +37,11 @@ CREATE INDEX rides_newest ON rides (started_at DESC, ride_id DESC);
 DROP INDEX rides_rider;
 CREATE INDEX rides_rider_newest ON rides (rider_id, started_at DESC, ride_id DESC);
 CREATE INDEX alerts_ride ON alerts (ride_id);
+
+-- A ride deleted or erased while still open. Ingest, restarted, must go on ignoring the rest of
+-- it rather than keep its readings as rejected lines; one row per bike, and no personal data.
+CREATE TABLE suppressed_rides (
+  bike_key      text PRIMARY KEY,
+  started_at    timestamptz NOT NULL,
+  suppressed_at timestamptz NOT NULL DEFAULT now()
+);
