@@ -90,4 +90,26 @@ describe('database outage', () => {
     expect(got.readings).toEqual(want.readings);
     expect(got.riders).toEqual(want.riders);
   });
+
+  it('gives up at once on an error no waiting would cure, such as a missing table', async () => {
+    const created = await createPgDatabase();
+    cleanup.push(created.drop);
+    const db = openPgDb(created.url);
+    cleanup.push(() => db.close());
+    await migrate(db);
+    await db.exec('DROP TABLE suppressed_rides');
+    const started = Date.now();
+    await expect(
+      runPipeline({
+        db,
+        source: createFileSource({ path: tempFile([]), untilIdle: true }),
+        feedTimeZone: 'UTC',
+        maxBatchMessages: 150,
+        maxBatchWaitMs: 50,
+        logger: pino({ level: 'silent' }),
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow(/suppressed_rides/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { parseLine, unwrapMessage } from '../domain/feed.js';
 import type { AlertSettings } from '../domain/heart-rate.js';
@@ -273,8 +274,11 @@ async function withRetry<T>(o: PipelineOptions, what: string, fn: () => Promise<
     try {
       return await fn();
     } catch (e) {
+      // Only an outage is waited out; a bug or a schema mismatch would never heal by itself.
+      if (!isTransientDbError(e) || o.signal.aborted) throw e;
       o.logger.warn({ err: (e as Error).message, retryInMs: delay }, `${what} failed; retrying`);
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, undefined, { signal: o.signal }).catch(() => undefined);
+      if (o.signal.aborted) throw e;
       delay = Math.min(delay * 2, 10_000);
     }
   }

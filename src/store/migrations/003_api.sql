@@ -24,12 +24,8 @@ CREATE TABLE erasures (
   readings_deleted  integer NOT NULL,
   alerts_deleted    integer NOT NULL,
   rejected_deleted  integer NOT NULL,
-  erased_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
-  -- The latest start among the rides erased: ingest refuses the rider's rides up to here as well,
-  -- since a bike's clock may run ahead of the database's.
-  erased_through    timestamptz
+  erased_at         timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX erasures_rider ON erasures (rider_id);
 
 -- Newest first with a unique tie-break: what cursor pagination walks.
 DROP INDEX rides_started_at;
@@ -37,11 +33,3 @@ CREATE INDEX rides_newest ON rides (started_at DESC, ride_id DESC);
 DROP INDEX rides_rider;
 CREATE INDEX rides_rider_newest ON rides (rider_id, started_at DESC, ride_id DESC);
 CREATE INDEX alerts_ride ON alerts (ride_id);
-
--- A ride deleted or erased while still open. Ingest, restarted, must go on ignoring the rest of
--- it rather than keep its readings as rejected lines; one row per bike, and no personal data.
-CREATE TABLE suppressed_rides (
-  bike_key      text PRIMARY KEY,
-  started_at    timestamptz NOT NULL,
-  suppressed_at timestamptz NOT NULL DEFAULT now()
-);
