@@ -130,6 +130,8 @@ describeEachDb('deletions against a running ingest', (get) => {
       [second!.userId],
     );
     expect(next!.reading_count).toBeGreaterThanOrEqual(second!.seconds - 2);
+    // The bike has moved on: its suppression is gone.
+    expect(await count('suppressed_rides')).toBe(0);
   });
 
   it('stores nothing more of a ride deleted while ingest still holds it open', async () => {

@@ -103,7 +103,13 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     }
     return withRetry(o, 'loading positions', () => loadPositions(o.db, o.source.name, partitions));
   };
-  const it = o.source.read(load, o.signal)[Symbol.asyncIterator]();
+  // The source stops when the pipeline does, for whatever reason, not only when told to: a
+  // pipeline that failed must not leave its source waiting (and its shutdown with it).
+  const reading = new AbortController();
+  const stopReading = (): void => reading.abort();
+  o.signal.addEventListener('abort', stopReading, { once: true });
+  if (o.signal.aborted) reading.abort();
+  const it = o.source.read(load, reading.signal)[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<readonly SourceMessage[]>> | null = null;
   try {
     for (;;) {
@@ -145,8 +151,12 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     await flush();
     await inFlight;
   } finally {
-    // A rejoin after the loop has ended has nothing left to rebuild.
+    // A rejoin after the loop has ended has nothing left to rebuild; one waiting now is let go
+    // (the source's shutdown waits for it).
     gate.wake = () => gate.done();
+    gate.done();
+    reading.abort();
+    o.signal.removeEventListener('abort', stopReading);
     // Whatever ended the loop, the batch being written is finished before anyone closes the database.
     await inFlight.catch(() => undefined);
     await it.return?.();

@@ -51,7 +51,14 @@ export function lockDataDir(dir: string): () => void {
     // Written whole, then linked into place: no one ever reads a half-written lock.
     writeFileSync(tmp, mine);
     try {
-      linkSync(tmp, path);
+      try {
+        linkSync(tmp, path);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+        // A filesystem without hard links (exFAT, some network mounts): exclusive create.
+        writeFileSync(path, mine, { flag: 'wx' });
+      }
       rmSync(tmp, { force: true });
       openHere.add(dir);
       return () => {

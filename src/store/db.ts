@@ -44,7 +44,21 @@ export function isTransientDbError(err: unknown): boolean {
   const code = typeof e.code === 'string' ? e.code : '';
   // 08: connection exception, 53: insufficient resources, 57P: operator intervention (shutdown).
   if (/^(08|53|57P)/.test(code)) return true;
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+  if (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ECONNABORTED',
+      'EPIPE',
+      'ETIMEDOUT',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'ENETDOWN',
+      'EADDRNOTAVAIL',
+    ].includes(code)
+  )
     return true;
   const msg = typeof e.message === 'string' ? e.message : '';
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(

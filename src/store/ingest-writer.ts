@@ -99,6 +99,11 @@ async function withoutErased(
   return { riders, rides };
 }
 
+// A bike that starts a new ride has left a suppressed one behind for good.
+const SUPPRESSIONS_DONE = `
+  DELETE FROM suppressed_rides s USING unnest($18::text[], $19::timestamptz[]) AS n(bike_key, started_at)
+  WHERE s.bike_key = n.bike_key AND s.started_at < n.started_at`;
+
 async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void> {
   if (b.startedRides.length === 0 && b.riders.length === 0) return;
   const kept = await withoutErased(tx, b);
@@ -116,27 +121,30 @@ async function insertRidersAndRides(tx: Queryable, b: IngestBatch): Promise<void
     bike_serial: string;
     started_at: Date;
     inserted: boolean;
-  }>(`WITH riders_upsert AS (${RIDERS_UPSERT}) ${RIDES_INSERT}`, [
-    col('riderId'),
-    col('title'),
-    col('firstName'),
-    col('lastName'),
-    col('gender'),
-    col('birthDate'),
-    col('heightCm'),
-    col('weightKg'),
-    col('email'),
-    col('addressLine1'),
-    col('addressLine2'),
-    col('city'),
-    col('postcode'),
-    col('accountCreated'),
-    col('originalSource'),
-    rides.map((r) => r.riderId),
-    rides.map((r) => r.bikeSerial),
-    rides.map((r) => r.bikeKey),
-    rides.map((r) => isoFast(r.startedAtMs)),
-  ]);
+  }>(
+    `WITH riders_upsert AS (${RIDERS_UPSERT}), suppressions_done AS (${SUPPRESSIONS_DONE}) ${RIDES_INSERT}`,
+    [
+      col('riderId'),
+      col('title'),
+      col('firstName'),
+      col('lastName'),
+      col('gender'),
+      col('birthDate'),
+      col('heightCm'),
+      col('weightKg'),
+      col('email'),
+      col('addressLine1'),
+      col('addressLine2'),
+      col('city'),
+      col('postcode'),
+      col('accountCreated'),
+      col('originalSource'),
+      rides.map((r) => r.riderId),
+      rides.map((r) => r.bikeSerial),
+      rides.map((r) => r.bikeKey),
+      rides.map((r) => isoFast(r.startedAtMs)),
+    ],
+  );
   for (const row of rows) {
     const same = byKey.get(`${row.bike_serial}|${row.started_at.getTime()}`) ?? [];
     same.forEach((ride, i) => {

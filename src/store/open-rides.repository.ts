@@ -70,10 +70,11 @@ export async function loadOpenRides(
 ): Promise<OpenRide[]> {
   const rows = await db.query<OpenRideRow>(OPEN_RIDES_SQL, [bikeKeys ? [...bikeKeys] : null]);
   const open = rows.map(toOpenRide);
-  // A bike whose open ride was deleted goes on with it, unstored (see suppressed-rides).
-  const held = new Set(open.map((r) => r.bikeKey));
+  // A bike whose open ride was deleted goes on with it, unstored (see suppressed-rides). Such a
+  // ride is always the bike's latest, so it wins over an older ride left open.
   const suppressed = await loadSuppressedRides(db, bikeKeys);
-  return [...open, ...suppressed.filter((r) => !held.has(r.bikeKey))];
+  const phantom = new Set(suppressed.map((r) => r.bikeKey));
+  return [...open.filter((r) => !phantom.has(r.bikeKey)), ...suppressed];
 }
 
 function toOpenRide(row: OpenRideRow): OpenRide {
