@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a Debian machine with Node.js: kcat (its librdkafka hosts
-# the mock Kafka cluster) and a running PostgreSQL on 127.0.0.1:5432 that trusts local test users.
+# the mock Kafka cluster), Chromium (browser tests) and a running PostgreSQL on 127.0.0.1:5432
+# that trusts local test users.
 set -euo pipefail
 
 SUDO=""
@@ -13,6 +14,7 @@ apt_install() {
 
 need=()
 command -v kcat >/dev/null || need+=(kcat)
+command -v chromium >/dev/null || need+=(chromium)
 command -v pg_isready >/dev/null || need+=(postgresql postgresql-client)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "test-prereqs: installing ${need[*]}"
