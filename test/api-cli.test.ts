@@ -75,7 +75,7 @@ describe('deloton keys and serve', () => {
       expect(revoked.code).toBe(0);
       expect(revoked.stdout).toMatch(/Revoked key "grafana"/);
       let status = 200;
-      for (let i = 0; i < 50 && status === 200; i++) {
+      for (let i = 0; i < 150 && status === 200; i++) {
         await sleep(20);
         status = (await get('/api/rides')).status;
       }
