@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eraseRider, getRider } from '../store/riders.repository.js';
+import { eraseRider, getRider, riderExists } from '../store/riders.repository.js';
 import { ApiError } from './api-error.js';
 import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
@@ -48,7 +48,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   // An unknown rider is a 404, not an empty page: a typo in an id should not look like "no rides".
   const rides = async (id: number, req: FastifyRequest, q: z.output<typeof RideListQuery>) => {
-    if (!(await getRider(deps.db, id))) throw new ApiError(404, 'not_found', `no rider ${id}`);
+    if (!(await riderExists(deps.db, id))) throw new ApiError(404, 'not_found', `no rider ${id}`);
     return ridePage(deps, req, q, id);
   };
   const ridesDoc = {

@@ -16,6 +16,12 @@ export interface RiderStatsRow {
   readonly last_ride_at: Date | null;
 }
 
+/** Whether a rider is stored (one index probe, no totals). */
+export async function riderExists(db: Queryable, riderId: number): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM riders WHERE rider_id = $1', [riderId]);
+  return rows.length > 0;
+}
+
 /** One rider with their totals, or null. Averages are weighted by readings, not by rides. */
 export async function getRider(
   db: Queryable,
