@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
 import { frameworkErrors } from '../api/error-handler.js';
@@ -15,6 +16,19 @@ const VERSION = (
 
 /** A ride heard from within this window is being ridden: the API refuses to delete it. */
 const ACTIVE_RIDE_WINDOW_S = 120;
+
+/** The HTTP server's settings from the configuration, as `start` and `serve` both pass them. */
+export function httpSettings(config: Config): {
+  displayTimeZone: string;
+  rateLimitPerMinute: number | null;
+  trustProxy: boolean | string;
+} {
+  return {
+    displayTimeZone: config.displayTimeZone,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    trustProxy: config.api.trustProxy,
+  };
+}
 
 /** Builds the HTTP server of `start` and `serve`: the staff API, its docs, health and metrics. */
 export async function buildHttpServer(opts: {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { buildHttpServer } from './http-server.js';
+import { buildHttpServer, httpSettings } from './http-server.js';
 import { listenOn } from './http-listen.js';
 import { openDatabase } from './open-db.js';
 
@@ -11,9 +11,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
     const http = await buildHttpServer({
       db,
       logger,
-      displayTimeZone: config.displayTimeZone,
-      rateLimitPerMinute: config.api.rateLimitPerMinute,
-      trustProxy: config.api.trustProxy,
+      ...httpSettings(config),
     });
     try {
       await listenOn(http, config.port, logger);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { buildHttpServer } from './http-server.js';
+import { buildHttpServer, httpSettings } from './http-server.js';
 import { listenOn, offerFirstAdminKey } from './http-listen.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import { newMailWorkerStats } from '../alerts/mail-worker.js';
@@ -26,9 +26,7 @@ export async function runStart(
   const http = await buildHttpServer({
     db,
     logger,
-    displayTimeZone: config.displayTimeZone,
-    rateLimitPerMinute: config.api.rateLimitPerMinute,
-    trustProxy: config.api.trustProxy,
+    ...httpSettings(config),
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
   });
