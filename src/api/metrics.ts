@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db.js';
-import { readPlatformStats } from '../store/platform-stats.repository.js';
+import { readPlatformStats, type PlatformStats } from '../store/platform-stats.repository.js';
 
 /** Ingest figures of this process, when it ingests (shape of the pipeline's own stats). */
 export interface IngestFigures {
@@ -80,7 +80,7 @@ export function createMetrics(src: MetricsSources): { registry: Registry; http: 
     },
   });
   // Figures of the stored data, read once per scrape; any process can report them.
-  let stored: Promise<Awaited<ReturnType<typeof readPlatformStats>> | null> | null = null;
+  let stored: Promise<PlatformStats | null> | null = null;
   const storedOnce = () => (stored ??= readPlatformStats(src.db).catch(() => null));
   new Gauge({
     name: 'deloton_alerts',
@@ -93,33 +93,28 @@ export function createMetrics(src: MetricsSources): { registry: Registry; http: 
         this.set({ state }, s?.alertsByState[state] ?? 0);
     },
   });
-  new Gauge({
-    name: 'deloton_rejected_messages',
-    help: 'Feed lines set aside as rejected, stored',
-    registers: [registry],
-    async collect() {
-      const s = await storedOnce();
-      if (s) this.set(s.rejectedMessages);
-    },
-  });
-  new Gauge({
-    name: 'deloton_open_rides',
-    help: 'Rides not yet ended',
-    registers: [registry],
-    async collect() {
-      const s = await storedOnce();
-      if (s) this.set(s.openRides);
-    },
-  });
-  new Gauge({
-    name: 'deloton_feed_lag_seconds',
-    help: 'Seconds between now and the newest reading of any open ride (the feed is this far behind)',
-    registers: [registry],
-    async collect() {
-      const s = await storedOnce();
-      if (s?.feedLagS != null) this.set(s.feedLagS);
-    },
-  });
+  const storedGauge = (name: string, help: string, pick: (s: PlatformStats) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const s = await storedOnce();
+        const v = s && pick(s);
+        if (v !== null) this.set(v);
+      },
+    });
+  storedGauge(
+    'deloton_rejected_messages',
+    'Feed lines set aside as rejected, stored',
+    (s) => s.rejectedMessages,
+  );
+  storedGauge('deloton_open_rides', 'Rides not yet ended', (s) => s.openRides);
+  storedGauge(
+    'deloton_feed_lag_seconds',
+    'Seconds between now and the newest reading of any open ride (the feed is this far behind)',
+    (s) => s.feedLagS,
+  );
   const metrics = registry.metrics.bind(registry);
   registry.metrics = async () => {
     stored = null;
