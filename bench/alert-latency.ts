@@ -11,17 +11,14 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { onCleanup } from './support/cleanup.js';
 import { buildDist, ROOT } from './support/cli-run.js';
+import { numberArg } from './support/args.js';
 import { log } from './support/log.js';
 import { BenchFailure, round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const BIKES = arg('bikes', 500);
-const ALERTS = arg('alerts', 120);
-const TIMEOUT_S = arg('timeout', 420);
+const BIKES = numberArg('bikes', 500);
+const ALERTS = numberArg('alerts', 120);
+const TIMEOUT_S = numberArg('timeout', 420);
 
 /** Percentile by nearest rank. */
 function percentile(sorted: readonly number[], p: number): number {

@@ -11,17 +11,14 @@ import { migrate } from '../src/store/migrate.js';
 import { openPgDb } from '../src/store/pg-db.js';
 import { onCleanup } from './support/cleanup.js';
 import { buildDist, ROOT } from './support/cli-run.js';
+import { numberArg } from './support/args.js';
 import { log } from './support/log.js';
 import { BenchFailure, round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RIDES = arg('rides', 200_000);
-const DAILY_RIDES = arg('daily-rides', 5_000);
-const SECONDS = arg('seconds', 15);
+const RIDES = numberArg('rides', 200_000);
+const DAILY_RIDES = numberArg('daily-rides', 5_000);
+const SECONDS = numberArg('seconds', 15);
 const CONNECTIONS = 50;
 const DAY = '2022-07-06';
 

@@ -9,7 +9,7 @@ import { createFileSource } from '../src/ingest/file-source.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
 import { eraseRider } from '../src/store/riders.repository.js';
 import { apiHarness, type ApiHarness } from './support/api.js';
-import { describeEachDb } from './support/databases.js';
+import { describeEachDb, rowCounter } from './support/databases.js';
 import { ingestFile, silent, tempFile } from './support/ingest.js';
 import { simFileFeed } from './support/sim-feed.js';
 
@@ -18,8 +18,7 @@ const LATER = Date.UTC(2022, 6, 8);
 describeEachDb('deletions against a running ingest', (get) => {
   let api: ApiHarness | undefined;
   afterEach(async () => api?.close());
-  const count = async (sql: string, params: (string | number)[] = []) =>
-    (await get().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+  const count = rowCounter(get);
 
   it('keeps an erased rider erased against a replay racing the erasure, and stores their later rides', async () => {
     const { db } = get();

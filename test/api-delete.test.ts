@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { RideDeleted, RiderErased } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import { seed, SEED } from './support/api-seed.js';
-import { describeEachDb } from './support/databases.js';
+import { describeEachDb, rowCounter } from './support/databases.js';
 import { envelope } from './support/ingest.js';
 
 const LATER = Date.UTC(2022, 6, 8);
@@ -13,8 +13,7 @@ const LATER = Date.UTC(2022, 6, 8);
 describeEachDb('staff API deletions', (get) => {
   let api: ApiHarness | undefined;
   afterEach(async () => api?.close());
-  const count = async (sql: string, params: (string | number)[] = []) =>
-    (await get().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]!.n;
+  const count = rowCounter(get);
 
   it('deletes a ride with its readings and alerts for admins only, then answers 404', async () => {
     await seed(get().db);

@@ -91,3 +91,11 @@ export function describeEachDb(title: string, suite: (get: () => TestDb) => void
     });
   });
 }
+
+/** `count(*)` of a FROM clause (`'rides WHERE rider_id = $1'`), for assertions on stored rows. */
+export function rowCounter(
+  get: () => TestDb,
+): (from: string, params?: (string | number)[]) => Promise<number> {
+  return async (from, params = []) =>
+    (await get().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from}`, params))[0]!.n;
+}
