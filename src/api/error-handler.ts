@@ -38,7 +38,7 @@ const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
 };
 
 /** Maps any failure to the API's one error shape; only bugs become 500, and those are logged. */
-export function toApiError(err: FastifyError | Error): ApiError {
+function toApiError(err: FastifyError | Error): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError & { validation?: ValidationIssue[] };
   if (Array.isArray(fe.validation))

@@ -72,7 +72,7 @@ export interface RideQuery {
   readonly limit: number;
 }
 
-export const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
+const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
   r.duration_s, r.reading_count, r.avg_heart_rate, r.min_heart_rate, r.max_heart_rate, r.avg_rpm,
   r.avg_resistance, r.avg_power_w, r.max_power_w, r.energy_kj`;
 const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
