@@ -81,7 +81,7 @@ describe('database outage', () => {
     }
     const stats = await run;
     expect(stats.lastError).toBeNull();
-    expect(warnings.some((w) => w.includes('batch write failed'))).toBe(true);
+    expect(warnings.some((w) => w.includes('batch write waits and retries'))).toBe(true);
 
     const want = await snapshot(refDb);
     const got = await snapshot(db);

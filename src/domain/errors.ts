@@ -5,7 +5,8 @@ export type ErrorCode =
   | 'source_unavailable'
   | 'db_unavailable'
   | 'migration_failed'
-  | 'port_unavailable';
+  | 'port_unavailable'
+  | 'ingest_write_failed';
 
 /** A typed error with a stable `code` callers can switch on. */
 export class DelotonError extends Error {

@@ -58,6 +58,24 @@ export function maxHeartRate(age: number, gender: Gender, formula: MaxHrFormula)
   }
 }
 
+/** What a rider's heart-rate limits follow from. */
+export interface RiderBody {
+  readonly gender: Gender;
+  /** `YYYY-MM-DD`, or null when unknown. */
+  readonly birthDate: string | null;
+}
+
+/** A rider's age and personal maximum at an instant; both null without a birth date. */
+export function personalLimits(
+  rider: RiderBody,
+  atMs: number,
+  formula: MaxHrFormula,
+): { readonly age: number | null; readonly maxBpm: number | null } {
+  if (rider.birthDate === null) return { age: null, maxBpm: null };
+  const age = ageOn(rider.birthDate, atMs);
+  return { age, maxBpm: maxHeartRate(age, rider.gender, formula) };
+}
+
 /** One heart-rate reading as the detector sees it. */
 export interface HrSample {
   readonly elapsedS: number;

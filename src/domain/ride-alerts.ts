@@ -1,28 +1,28 @@
 import {
-  ageOn,
-  maxHeartRate,
   newHeartRateState,
   observeHeartRate,
   type AlertSettings,
   type HeartRateAlert,
+  type HeartRateState,
 } from './heart-rate.js';
-import type { OpenRide } from './ride-tracker.js';
+import type { RideStart } from './ride-tracker.js';
 import type { Reading } from './ride-summary.js';
 
-/** Watches every ride's readings for sustained abnormal heart rates. */
+/** Watches every ride's readings for sustained abnormal heart rates; keeps its own state per ride. */
 export class RideAlertDetector {
+  // Weak: a ride the tracker has let go of (ended, or rebuilt after a rebalance) is forgotten here too.
+  private readonly states = new WeakMap<RideStart, HeartRateState>();
+
   constructor(private readonly settings: AlertSettings) {}
 
   /** Feeds one new reading of a ride; returns the alert it completes, if any. */
-  observe(ride: OpenRide, r: Reading): HeartRateAlert | null {
-    ride.heartRate ??= newHeartRateState(this.maxBpm(ride));
-    return observeHeartRate(ride.heartRate, r, this.settings);
-  }
-
-  /** The rider's maximum at the ride's date; with no birth date there is no personal maximum. */
-  private maxBpm(ride: OpenRide): number {
-    const birth = ride.rider.birthDate;
-    if (birth === null) return Infinity;
-    return maxHeartRate(ageOn(birth, ride.startedAtMs), ride.rider.gender, this.settings.formula);
+  observe(ride: RideStart, r: Reading): HeartRateAlert | null {
+    let state = this.states.get(ride);
+    if (!state) {
+      // With no birth date there is no personal maximum: only low alerts apply.
+      state = newHeartRateState(ride.personalMaxBpm ?? Infinity);
+      this.states.set(ride, state);
+    }
+    return observeHeartRate(state, r, this.settings);
   }
 }

@@ -23,6 +23,10 @@ export interface SummaryState {
   powerSum: number;
   powerCount: number;
   powerMax: number;
+  /** The rider's personal maximum heart rate for this ride (Infinity: none known). */
+  readonly limitBpm: number;
+  /** Readings whose heart rate was above `limitBpm`: one second each. */
+  aboveLimitCount: number;
 }
 
 /** The summary columns of `rides`. */
@@ -37,10 +41,12 @@ export interface RideSummary {
   readonly avgPowerW: number | null;
   readonly maxPowerW: number | null;
   readonly energyKj: number;
+  /** Seconds spent above the rider's personal maximum heart rate. */
+  readonly secondsAboveMax: number;
 }
 
-/** A summary of no readings. */
-export function emptySummary(): SummaryState {
+/** A summary of no readings, for a rider with this personal maximum (null: none known). */
+export function emptySummary(personalMaxBpm: number | null = null): SummaryState {
   return {
     readingCount: 0,
     maxElapsedS: 0,
@@ -55,6 +61,8 @@ export function emptySummary(): SummaryState {
     powerSum: 0,
     powerCount: 0,
     powerMax: -Infinity,
+    limitBpm: personalMaxBpm ?? Infinity,
+    aboveLimitCount: 0,
   };
 }
 
@@ -68,6 +76,7 @@ export function addReading(s: SummaryState, r: Reading): void {
     s.hrCount++;
     if (hr < s.hrMin) s.hrMin = hr;
     if (hr > s.hrMax) s.hrMax = hr;
+    if (hr > s.limitBpm) s.aboveLimitCount++;
   }
   if (r.rpm !== null) {
     s.rpmSum += r.rpm;
@@ -98,5 +107,6 @@ export function summarize(s: SummaryState): RideSummary {
     avgPowerW: avg(s.powerSum, s.powerCount),
     maxPowerW: s.powerCount === 0 ? null : s.powerMax,
     energyKj: s.powerSum / 1000,
+    secondsAboveMax: s.aboveLimitCount,
   };
 }

@@ -1,30 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from './feed.js';
 import type { Rider } from './rider.js';
-import { RideTracker, type OpenRide, type TrackerSink } from './ride-tracker.js';
+import { RideTracker, type RideStart, type TrackerSink } from './ride-tracker.js';
 import type { Reading } from './ride-summary.js';
-import { summarize } from './ride-summary.js';
 
 class Recorder implements TrackerSink {
   riders: Rider[] = [];
-  started: OpenRide[] = [];
+  started: RideStart[] = [];
   readings: { reading: Reading; update: boolean; bike: string }[] = [];
-  changed = new Set<OpenRide>();
   rejects: string[] = [];
-  rider(r: Rider): void {
-    this.riders.push(r);
-  }
-  rideStarted(ride: OpenRide): void {
+  rejectedRiders: (number | null)[] = [];
+  rideStarted(ride: RideStart, rider: Rider): void {
     this.started.push(ride);
+    this.riders.push(rider);
   }
-  reading(ride: OpenRide, reading: Reading, update: boolean): void {
+  reading(ride: RideStart, reading: Reading, update: boolean): void {
     this.readings.push({ reading, update, bike: ride.bikeKey });
   }
-  rideChanged(ride: OpenRide): void {
-    this.changed.add(ride);
-  }
-  reject(reason: string): void {
+  reject(reason: string, riderId: number | null): void {
     this.rejects.push(reason);
+    this.rejectedRiders.push(riderId);
   }
 }
 
@@ -70,7 +65,7 @@ function track(events: readonly FeedEvent[]): { t: RideTracker; s: Recorder } {
 
 describe('RideTracker', () => {
   it('opens a ride on [SYSTEM] and pairs Ride and Telemetry lines into readings', () => {
-    const { s } = track([system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker]);
+    const { t, s } = track([system(), ride(1), tele(1, 0), ride(2), tele(2, 120, 20), marker]);
     expect(s.riders.map((r) => r.title)).toEqual(['Mr']);
     expect(s.started).toHaveLength(1);
     expect(s.started[0]).toMatchObject({
@@ -85,9 +80,9 @@ describe('RideTracker', () => {
       [1, 0, 30],
       [2, 120, 30],
     ]);
-    const ended = s.started[0]!;
-    expect(ended.endedAtMs).toBe(T0 + 1500);
-    expect(summarize(ended.summary)).toMatchObject({
+    const [progress] = t.checkpoint().progress;
+    expect(progress?.endedAtMs).toBe(T0 + 1500);
+    expect(progress?.summary).toMatchObject({
       readingCount: 2,
       avgHeartRate: 120,
       minHeartRate: 120,
@@ -142,8 +137,10 @@ describe('RideTracker', () => {
 
   it('completes a Ride line stored at a batch boundary with an update', () => {
     const { t, s } = track([system(), ride(1)]);
-    const open = [...t.openRides()][0]!;
-    open.pending!.persisted = true;
+    expect(t.checkpoint().halfReadings.map((h) => h.reading)).toEqual([
+      expect.objectContaining({ elapsedS: 1, heartRate: null, resistance: 30 }),
+    ]);
+    expect(t.checkpoint().halfReadings).toEqual([]);
     t.apply(null, tele(1, 99), s);
     expect(s.readings).toEqual([expect.objectContaining({ update: true })]);
   });
@@ -159,22 +156,21 @@ describe('RideTracker', () => {
     t.apply('B', tele(1, 110), s);
     t.apply('A', marker, s);
     expect(s.readings.map((r) => `${r.bike}:${r.reading.heartRate}`)).toEqual(['A:100', 'B:110']);
-    expect([...t.openRides()].map((r) => r.bikeKey)).toEqual(['B']);
+    expect(t.openRides().map((r) => r.ride.bikeKey)).toEqual(['B']);
   });
 
   it('continues a restored ride', () => {
     const { t, s } = track([system(), ride(1), tele(1, 100)]);
-    const [open] = [...t.openRides()];
     const t2 = new RideTracker();
-    t2.restore([open!]);
+    t2.restore(t.openRides());
     t2.apply(null, ride(2), s);
     t2.apply(null, tele(2, 102), s);
     expect(s.rejects).toEqual([]);
-    expect(summarize(open!.summary).readingCount).toBe(2);
+    expect(t2.checkpoint().progress[0]?.summary.readingCount).toBe(2);
   });
 
   it('rejects an out-of-order Ride line and never moves the last second back', () => {
-    const { s } = track([
+    const { t, s } = track([
       system(),
       ride(1),
       tele(1, 100),
@@ -189,7 +185,10 @@ describe('RideTracker', () => {
       [3, 120],
     ]);
     expect(s.rejects).toEqual(['out-of-order Ride line: second 2 after second 3']);
-    expect(summarize(s.started[0]!.summary)).toMatchObject({ readingCount: 2, maxHeartRate: 120 });
+    expect(t.checkpoint().progress[0]?.summary).toMatchObject({
+      readingCount: 2,
+      maxHeartRate: 120,
+    });
   });
 
   it('rejects seconds that jump implausibly far, so later lines are not taken for replays', () => {
@@ -215,8 +214,8 @@ describe('RideTracker', () => {
   it('after a restart, gives a key-less marker to the bike heard from last', () => {
     const { t, s } = track([system(), ride(1), tele(1, 100)]);
     const t2 = new RideTracker();
-    t2.restore([...t.openRides()]);
+    t2.restore(t.openRides());
     t2.apply(null, marker, s);
-    expect([...t2.openRides()]).toEqual([]);
+    expect(t2.openRides()).toEqual([]);
   });
 });

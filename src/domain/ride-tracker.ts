@@ -1,76 +1,159 @@
 import type { FeedEvent } from './feed.js';
-import type { HeartRateState } from './heart-rate.js';
-import { cleanRider, type Gender, type Rider } from './rider.js';
-import { addReading, emptySummary, type Reading, type SummaryState } from './ride-summary.js';
+import { DEFAULT_ALERT_SETTINGS, personalLimits, type MaxHrFormula } from './heart-rate.js';
+import { cleanRider, type Rider } from './rider.js';
+import {
+  addReading,
+  emptySummary,
+  summarize,
+  type Reading,
+  type RideSummary,
+  type SummaryState,
+} from './ride-summary.js';
+
+/**
+ * A ride as every layer refers to it: who rode which bike from when, and the facts fixed at its
+ * start. Immutable: each layer keeps its own state about a ride keyed by this object.
+ */
+export interface RideStart {
+  /** The stream the ride came from (message key, or host tag in a key-less feed). */
+  readonly bikeKey: string;
+  readonly bikeSerial: string;
+  readonly startedAtMs: number;
+  readonly riderId: number;
+  /** The rider's age in whole years at the start (null: no birth date). */
+  readonly riderAge: number | null;
+  /** The rider's personal maximum heart rate at the start (null: no birth date, so none). */
+  readonly personalMaxBpm: number | null;
+}
+
+/** A reading and the ride it belongs to. */
+export interface RideReading {
+  readonly ride: RideStart;
+  readonly reading: Reading;
+}
+
+/** A ride's figures as of a checkpoint. */
+export interface RideProgress {
+  readonly ride: RideStart;
+  readonly summary: RideSummary;
+  /** Set once the ride has ended: its last reading's time. */
+  readonly endedAtMs: number | null;
+}
+
+/** What the tracker hands over at a batch boundary. */
+export interface Checkpoint {
+  /** Rides whose figures changed since the last checkpoint. */
+  readonly progress: readonly RideProgress[];
+  /** `Ride` lines still waiting for their `Telemetry` line, to store now without telemetry. */
+  readonly halfReadings: readonly RideReading[];
+}
+
+/** Where the tracker reports what the events mean, as they are applied. */
+export interface TrackerSink {
+  rideStarted(ride: RideStart, rider: Rider): void;
+  /** A new reading; `completes` when it fills in a reading stored earlier without telemetry. */
+  reading(ride: RideStart, reading: Reading, completes: boolean): void;
+  /** The current line cannot be used, and why; `riderId` names the account it concerns, if known. */
+  reject(reason: string, riderId: number | null): void;
+}
 
 /** A `Ride` line still waiting for its `Telemetry` line. */
 export interface PendingRideLine {
   readonly elapsedS: number;
   readonly resistance: number;
   readonly atMs: number;
-  /** Already stored as a reading without telemetry (at a batch boundary), so completing it is an update. */
-  persisted: boolean;
+  /** Stored already as a reading without telemetry (at a batch boundary): completing it is an update. */
+  readonly stored: boolean;
 }
 
-/** A ride in progress on one bike. `rideId` is assigned by the store when the ride is first written. */
-export interface OpenRide {
-  readonly bikeKey: string;
-  readonly bikeSerial: string;
-  readonly startedAtMs: number;
-  readonly riderId: number;
-  /** What the rider's personal heart-rate limits follow from. */
-  readonly rider: { readonly gender: Gender; readonly birthDate: string | null };
-  rideId: number | null;
-  /** The store found this ride's row already there (a replay): its readings may exist too. */
-  alreadyStored: boolean;
+/** A ride in progress: how a restarted process hands one over to the tracker. */
+export interface OpenRideState {
+  readonly ride: RideStart;
   readonly summary: SummaryState;
-  /** Last second stored for the ride, -1 before the first. Never decreases. */
+  /** Last second counted, -1 before the first. */
+  readonly lastElapsedS: number;
+  readonly lastAtMs: number;
+  readonly pending: PendingRideLine | null;
+}
+
+/** A bike whose open ride was deleted or erased: the rest of that ride is ignored. */
+export interface IgnoredRide {
+  readonly bikeKey: string;
+  readonly startedAtMs: number;
+}
+
+/** The tracker's own record of a ride in progress. */
+interface TrackedRide {
+  readonly ride: RideStart;
+  readonly summary: SummaryState;
   lastElapsedS: number;
   lastAtMs: number;
   pending: PendingRideLine | null;
   endedAtMs: number | null;
-  /** Heart-rate detector state, created on the ride's first reading by whoever detects alerts. */
-  heartRate: HeartRateState | null;
 }
 
-/** Where the tracker reports what the events mean; the ingest batch implements it. */
-export interface TrackerSink {
-  rider(rider: Rider): void;
-  rideStarted(ride: OpenRide): void;
-  /** A new reading row; `update` when it completes a row stored earlier without telemetry. */
-  reading(ride: OpenRide, reading: Reading, update: boolean): void;
-  /** The ride's summary or end changed. */
-  rideChanged(ride: OpenRide): void;
-  /** The current line cannot be used, and why. */
-  reject(reason: string): void;
-}
+type BikeState =
+  | {
+      readonly kind: 'idle';
+      /** Why readings have no ride, when the bike's last `[SYSTEM]` line was rejected. */
+      readonly noRideReason: string | null;
+      /** The account that rejected line named, when it could be read. */
+      readonly riderId: number | null;
+    }
+  | { readonly kind: 'riding'; readonly ride: TrackedRide }
+  | { readonly kind: 'ignoring'; readonly startedAtMs: number };
 
-interface BikeState {
-  ride: OpenRide | null;
-  /** Why readings on this bike have no ride, when its last `[SYSTEM]` line was rejected. */
-  noRideReason: string | null;
+const IDLE: BikeState = { kind: 'idle', noRideReason: null, riderId: null };
+
+export interface TrackerOptions {
+  /** How personal maximum heart rates are worked out. */
+  readonly formula?: MaxHrFormula;
 }
 
 /** Per-bike state machine: feed events in, rides and readings out. Pure and synchronous. */
 export class RideTracker {
   private readonly bikes = new Map<string, BikeState>();
+  private readonly changed = new Set<TrackedRide>();
+  private readonly formula: MaxHrFormula;
   private lastHost: string | null = null;
 
-  /** Continues rides that were open in the database when the process (re)started. */
-  restore(rides: readonly OpenRide[]): void {
-    let latest: OpenRide | null = null;
-    for (const ride of rides) {
-      this.bikes.set(ride.bikeKey, { ride, noRideReason: null });
-      if (!latest || ride.lastAtMs > latest.lastAtMs) latest = ride;
+  constructor(opts: TrackerOptions = {}) {
+    this.formula = opts.formula ?? DEFAULT_ALERT_SETTINGS.formula;
+  }
+
+  /** Continues rides that were open in the database, and goes on ignoring rides deleted while open. */
+  restore(open: readonly OpenRideState[], ignored: readonly IgnoredRide[] = []): void {
+    let latest: { bikeKey: string; atMs: number } | null = null;
+    for (const s of open) {
+      const ride: TrackedRide = {
+        ride: s.ride,
+        summary: { ...s.summary },
+        lastElapsedS: s.lastElapsedS,
+        lastAtMs: s.lastAtMs,
+        pending: s.pending,
+        endedAtMs: null,
+      };
+      this.bikes.set(s.ride.bikeKey, { kind: 'riding', ride });
+      if (!latest || s.lastAtMs > latest.atMs)
+        latest = { bikeKey: s.ride.bikeKey, atMs: s.lastAtMs };
+    }
+    // A deleted ride is always its bike's latest, so it wins over an older ride left open.
+    for (const r of ignored) {
+      this.bikes.set(r.bikeKey, { kind: 'ignoring', startedAtMs: r.startedAtMs });
+      if (!latest || r.startedAtMs > latest.atMs)
+        latest = { bikeKey: r.bikeKey, atMs: r.startedAtMs };
     }
     // In a key-less feed a marker belongs to the bike that spoke last: after a restart, that is
-    // the open ride heard from most recently.
+    // the ride heard from most recently.
     this.lastHost = latest?.bikeKey ?? null;
   }
 
-  /** Rides currently open, e.g. to store their unpaired `Ride` lines at a batch boundary. */
-  openRides(): IterableIterator<OpenRide> {
-    return openRidesOf(this.bikes);
+  /** The rides in progress, as a restarted process would restore them. */
+  openRides(): OpenRideState[] {
+    const out: OpenRideState[] = [];
+    for (const b of this.bikes.values())
+      if (b.kind === 'riding') out.push({ ...b.ride, summary: { ...b.ride.summary } });
+    return out;
   }
 
   /** Applies one event; `key` is the message key (the bike) or null for key-less feeds. */
@@ -79,25 +162,42 @@ export class RideTracker {
     // Markers carry no host: in a key-less feed they belong to the bike that spoke last.
     const bikeKey = key ?? (event.kind === 'marker' ? this.lastHost : event.host);
     if (bikeKey === null) return;
-    let bike = this.bikes.get(bikeKey);
-    if (!bike) {
-      bike = { ride: null, noRideReason: null };
-      this.bikes.set(bikeKey, bike);
-    }
+    const bike = this.bikes.get(bikeKey) ?? IDLE;
     switch (event.kind) {
       case 'marker':
         this.end(bike, sink);
-        bike.noRideReason = null;
+        this.bikes.set(bikeKey, IDLE);
         return;
       case 'user-lookup':
         return;
       case 'system':
         return this.start(bike, bikeKey, event.atMs, event.data, sink);
       case 'ride':
-        return this.rideLine(bike, bikeKey, event, sink);
-      case 'telemetry':
-        return this.telemetryLine(bike, bikeKey, event, sink);
+      case 'telemetry': {
+        if (bike.kind === 'ignoring') return;
+        if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.riderId);
+        if (event.kind === 'ride') return this.rideLine(bike.ride, event, sink);
+        return this.telemetryLine(bike.ride, event, sink);
+      }
     }
+  }
+
+  /** Hands over what changed since the last checkpoint, and the `Ride` lines to store half. */
+  checkpoint(): Checkpoint {
+    const progress: RideProgress[] = [];
+    for (const t of this.changed)
+      progress.push({ ride: t.ride, summary: summarize(t.summary), endedAtMs: t.endedAtMs });
+    this.changed.clear();
+    const halfReadings: RideReading[] = [];
+    for (const b of this.bikes.values()) {
+      if (b.kind !== 'riding') continue;
+      const p = b.ride.pending;
+      if (!p || p.stored) continue;
+      // Stored now, so that a restart at this boundary finds it; the next batch completes it.
+      b.ride.pending = { ...p, stored: true };
+      halfReadings.push({ ride: b.ride.ride, reading: withoutTelemetry(p) });
+    }
+    return { progress, halfReadings };
   }
 
   private start(
@@ -107,73 +207,68 @@ export class RideTracker {
     data: unknown,
     sink: TrackerSink,
   ): void {
-    // A replayed [SYSTEM] line of the ride already open changes nothing.
-    if (bike.ride && bike.ride.startedAtMs === atMs) return;
+    // A replayed [SYSTEM] line of the ride already open (or ignored) changes nothing.
+    if (bike.kind === 'riding' && bike.ride.ride.startedAtMs === atMs) return;
+    if (bike.kind === 'ignoring' && bike.startedAtMs === atMs) return;
     this.end(bike, sink);
     const clean = cleanRider(data);
     if (clean.kind === 'reject') {
-      bike.noRideReason = `no rider for this ride: its [SYSTEM] line was rejected (${clean.reason})`;
-      sink.reject(clean.reason);
+      this.bikes.set(bikeKey, {
+        kind: 'idle',
+        noRideReason: `no rider for this ride: its [SYSTEM] line was rejected (${clean.reason})`,
+        riderId: clean.riderId,
+      });
+      sink.reject(clean.reason, clean.riderId);
       return;
     }
-    bike.noRideReason = null;
     const rider = clean.rider;
-    const ride: OpenRide = {
+    const limits = personalLimits(rider, atMs, this.formula);
+    const ride: RideStart = Object.freeze({
       bikeKey,
       bikeSerial: rider.bikeSerial ?? bikeKey,
       startedAtMs: atMs,
       riderId: rider.riderId,
-      rider: { gender: rider.gender, birthDate: rider.birthDate },
-      rideId: null,
-      alreadyStored: false,
-      summary: emptySummary(),
+      riderAge: limits.age,
+      personalMaxBpm: limits.maxBpm,
+    });
+    const tracked: TrackedRide = {
+      ride,
+      summary: emptySummary(limits.maxBpm),
       lastElapsedS: -1,
       lastAtMs: atMs,
       pending: null,
       endedAtMs: null,
-      heartRate: null,
     };
-    bike.ride = ride;
-    sink.rider(rider);
-    sink.rideStarted(ride);
+    this.bikes.set(bikeKey, { kind: 'riding', ride: tracked });
+    sink.rideStarted(ride, rider);
   }
 
   private rideLine(
-    bike: BikeState,
-    bikeKey: string,
+    t: TrackedRide,
     e: Extract<FeedEvent, { kind: 'ride' }>,
     sink: TrackerSink,
   ): void {
-    const ride = bike.ride;
-    if (!ride) return sink.reject(noRide(bike, bikeKey));
     // Seconds already stored come again only in a replay: they are no news.
-    if (e.elapsedS <= ride.lastElapsedS || e.elapsedS === ride.pending?.elapsedS) return;
-    if (ride.pending && e.elapsedS < ride.pending.elapsedS)
+    if (e.elapsedS <= t.lastElapsedS || e.elapsedS === t.pending?.elapsedS) return;
+    if (t.pending && e.elapsedS < t.pending.elapsedS)
       return sink.reject(
-        `out-of-order Ride line: second ${e.elapsedS} after second ${ride.pending.elapsedS}`,
+        `out-of-order Ride line: second ${e.elapsedS} after second ${t.pending.elapsedS}`,
+        null,
       );
-    const jump = tooFarAhead(ride, e.elapsedS);
-    if (jump) return sink.reject(jump);
-    abandonPending(ride, sink);
-    ride.pending = {
-      elapsedS: e.elapsedS,
-      resistance: e.resistance,
-      atMs: e.atMs,
-      persisted: false,
-    };
+    const jump = tooFarAhead(t, e.elapsedS);
+    if (jump) return sink.reject(jump, null);
+    this.abandonPending(t, sink);
+    t.pending = { elapsedS: e.elapsedS, resistance: e.resistance, atMs: e.atMs, stored: false };
   }
 
   private telemetryLine(
-    bike: BikeState,
-    bikeKey: string,
+    t: TrackedRide,
     e: Extract<FeedEvent, { kind: 'telemetry' }>,
     sink: TrackerSink,
   ): void {
-    const ride = bike.ride;
-    if (!ride) return sink.reject(noRide(bike, bikeKey));
-    const p = ride.pending;
+    const p = t.pending;
     if (p) {
-      ride.pending = null;
+      t.pending = null;
       const reading: Reading = {
         elapsedS: p.elapsedS,
         recordedAtMs: p.atMs,
@@ -182,14 +277,15 @@ export class RideTracker {
         resistance: p.resistance,
         powerW: e.powerW,
       };
-      record(ride, reading, sink, p.persisted);
+      this.count(t, reading);
+      sink.reading(t.ride, reading, p.stored);
       return;
     }
     // A Telemetry line whose Ride line was never seen (joined mid-ride): its second follows from the clock.
-    const elapsedS = Math.round((e.atMs - ride.startedAtMs) / 1000);
-    if (elapsedS <= ride.lastElapsedS) return;
-    const jump = tooFarAhead(ride, elapsedS);
-    if (jump) return sink.reject(jump);
+    const elapsedS = Math.round((e.atMs - t.ride.startedAtMs) / 1000);
+    if (elapsedS <= t.lastElapsedS) return;
+    const jump = tooFarAhead(t, elapsedS);
+    if (jump) return sink.reject(jump, null);
     const reading: Reading = {
       elapsedS,
       recordedAtMs: e.atMs,
@@ -198,16 +294,34 @@ export class RideTracker {
       resistance: null,
       powerW: e.powerW,
     };
-    record(ride, reading, sink, false);
+    this.count(t, reading);
+    sink.reading(t.ride, reading, false);
   }
 
   private end(bike: BikeState, sink: TrackerSink): void {
-    const ride = bike.ride;
-    if (!ride) return;
-    abandonPending(ride, sink);
-    ride.endedAtMs = ride.lastAtMs;
-    bike.ride = null;
-    sink.rideChanged(ride);
+    if (bike.kind !== 'riding') return;
+    const t = bike.ride;
+    this.abandonPending(t, sink);
+    t.endedAtMs = t.lastAtMs;
+    this.changed.add(t);
+  }
+
+  /** A `Ride` line that never got its `Telemetry` line is still a second of the ride: keep what is known. */
+  private abandonPending(t: TrackedRide, sink: TrackerSink): void {
+    const p = t.pending;
+    if (!p) return;
+    t.pending = null;
+    const reading = withoutTelemetry(p);
+    this.count(t, reading);
+    // Stored already at a batch boundary: only the summary moves.
+    if (!p.stored) sink.reading(t.ride, reading, false);
+  }
+
+  private count(t: TrackedRide, reading: Reading): void {
+    addReading(t.summary, reading);
+    if (reading.elapsedS > t.lastElapsedS) t.lastElapsedS = reading.elapsedS;
+    if (reading.recordedAtMs > t.lastAtMs) t.lastAtMs = reading.recordedAtMs;
+    this.changed.add(t);
   }
 }
 
@@ -216,28 +330,16 @@ export class RideTracker {
 const MAX_GAP_S = 900;
 const MAX_RIDE_S = 86_400;
 
-function tooFarAhead(ride: OpenRide, elapsedS: number): string | null {
+function tooFarAhead(t: TrackedRide, elapsedS: number): string | null {
   if (elapsedS > MAX_RIDE_S) return `second ${elapsedS} is beyond a day of riding`;
-  const last = Math.max(ride.lastElapsedS, 0);
+  const last = Math.max(t.lastElapsedS, 0);
   if (elapsedS - last > MAX_GAP_S)
     return `second ${elapsedS} jumps ${elapsedS - last} s past the ride's last second ${last}`;
   return null;
 }
 
-function* openRidesOf(bikes: Map<string, BikeState>): IterableIterator<OpenRide> {
-  for (const b of bikes.values()) if (b.ride) yield b.ride;
-}
-
-function record(ride: OpenRide, reading: Reading, sink: TrackerSink, update: boolean): void {
-  addReading(ride.summary, reading);
-  ride.lastElapsedS = Math.max(ride.lastElapsedS, reading.elapsedS);
-  if (reading.recordedAtMs > ride.lastAtMs) ride.lastAtMs = reading.recordedAtMs;
-  sink.reading(ride, reading, update);
-  sink.rideChanged(ride);
-}
-
 /** The reading a lone `Ride` line makes: its second and resistance, telemetry unknown. */
-export function withoutTelemetry(p: PendingRideLine): Reading {
+function withoutTelemetry(p: PendingRideLine): Reading {
   return {
     elapsedS: p.elapsedS,
     recordedAtMs: p.atMs,
@@ -248,21 +350,7 @@ export function withoutTelemetry(p: PendingRideLine): Reading {
   };
 }
 
-/** A `Ride` line that never got its `Telemetry` line is still a second of the ride: keep what is known. */
-function abandonPending(ride: OpenRide, sink: TrackerSink): void {
-  const p = ride.pending;
-  if (!p) return;
-  ride.pending = null;
-  const reading = withoutTelemetry(p);
-  addReading(ride.summary, reading);
-  ride.lastElapsedS = Math.max(ride.lastElapsedS, p.elapsedS);
-  if (p.atMs > ride.lastAtMs) ride.lastAtMs = p.atMs;
-  // Stored already at a batch boundary: only the summary moves.
-  if (!p.persisted) sink.reading(ride, reading, false);
-  sink.rideChanged(ride);
-}
-
-function noRide(bike: BikeState, bikeKey: string): string {
+function noRide(bike: Extract<BikeState, { kind: 'idle' }>, bikeKey: string): string {
   return (
     bike.noRideReason ??
     `no open ride on bike "${bikeKey}": its [SYSTEM] line was not seen, so the rider is unknown`

@@ -24,7 +24,12 @@ export type Gender = 'male' | 'female' | 'other' | 'unknown';
 
 export type CleanRiderResult =
   | { readonly kind: 'ok'; readonly rider: Rider }
-  | { readonly kind: 'reject'; readonly reason: string };
+  | {
+      readonly kind: 'reject';
+      readonly reason: string;
+      /** The account the record names, when its user_id can be read at all (to erase it later). */
+      readonly riderId: number | null;
+    };
 
 const TITLES: Readonly<Record<string, string>> = {
   mr: 'Mr',
@@ -73,17 +78,22 @@ export function cleanRider(data: unknown): CleanRiderResult {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || 'record';
-    return { kind: 'reject', reason: `rider ${where}: ${issue?.message ?? 'invalid'}` };
+    return reject(`rider ${where}: ${issue?.message ?? 'invalid'}`, data);
   }
   const r = parsed.data;
   const name = splitName(r.name);
   if (!name)
-    return { kind: 'reject', reason: `rider name "${r.name}" has no name after its title` };
+    return {
+      kind: 'reject',
+      reason: `rider name "${r.name}" has no name after its title`,
+      riderId: r.user_id,
+    };
   const address = splitAddress(r.address);
   if (!address)
     return {
       kind: 'reject',
       reason: `rider address "${r.address}" needs 3 or 4 comma-separated parts (line 1, [line 2,] town, postcode)`,
+      riderId: r.user_id,
     };
   return {
     kind: 'ok',
@@ -101,6 +111,27 @@ export function cleanRider(data: unknown): CleanRiderResult {
       bikeSerial: r.bike_serial?.trim() || null,
     },
   };
+}
+
+function reject(reason: string, data: unknown): CleanRiderResult {
+  return { kind: 'reject', reason, riderId: accountOf(data) };
+}
+
+/**
+ * The account number a record names, in whatever form the feed wrote it (a number or a numeric
+ * string), or null. Even a record refused for other reasons is the rider's, and erasing them
+ * must find it.
+ */
+export function accountOf(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const v = (data as { user_id?: unknown }).user_id;
+  const n =
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string' && /^\s*\d+(\.0*)?\s*$/.test(v)
+        ? Number(v)
+        : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
 /** Splits "Dr. Jane Smith-Jones" into title, first name and last name. */

@@ -1,20 +1,24 @@
-import type { Rider } from '../domain/rider.js';
-import { withoutTelemetry, type OpenRide, type TrackerSink } from '../domain/ride-tracker.js';
-import { summarize, type Reading } from '../domain/ride-summary.js';
 import type { RideAlertDetector } from '../domain/ride-alerts.js';
-import type { IngestBatch, RejectRow, RideAlert, RideReading } from '../store/ingest-batch.js';
+import type { Rider } from '../domain/rider.js';
+import type { Checkpoint, RideReading, RideStart, TrackerSink } from '../domain/ride-tracker.js';
+import type { Reading } from '../domain/ride-summary.js';
+import type {
+  IngestBatch,
+  RejectRow,
+  RideAlert,
+  SourcePosition,
+  StartedRide,
+} from '../store/ingest-batch.js';
 import type { SourceMessage } from './source.js';
 
-/** Collects what the tracker reports for one batch, then seals it into rows to write. */
+/** Collects what the tracker reports for one batch, with alerts and positions, then seals it. */
 export class BatchBuilder implements TrackerSink {
-  private riders: Rider[] = [];
-  private startedRides: OpenRide[] = [];
+  private started: StartedRide[] = [];
   private readings: RideReading[] = [];
   private completions: RideReading[] = [];
-  private touched = new Set<OpenRide>();
   private rejects: RejectRow[] = [];
   private alerts: RideAlert[] = [];
-  private positions = new Map<number, number>();
+  private positions = new Map<number, SourcePosition>();
   private current: SourceMessage | null = null;
   /** Messages in the batch so far. */
   count = 0;
@@ -23,7 +27,7 @@ export class BatchBuilder implements TrackerSink {
 
   constructor(
     private readonly source: string,
-    private readonly detector: RideAlertDetector | null = null,
+    private readonly detector: RideAlertDetector | null,
   ) {}
 
   /** Marks the message the following reports belong to, and counts it. */
@@ -31,66 +35,53 @@ export class BatchBuilder implements TrackerSink {
     if (this.count === 0) this.firstAtMs = Date.now();
     this.current = msg;
     this.count++;
-    this.positions.set(msg.partition, msg.next);
+    this.positions.set(msg.partition, { next: msg.next });
   }
 
-  rider(rider: Rider): void {
-    this.riders.push(rider);
+  rideStarted(ride: RideStart, rider: Rider): void {
+    this.started.push({ ride, rider });
   }
 
-  rideStarted(ride: OpenRide): void {
-    this.startedRides.push(ride);
-  }
-
-  reading(ride: OpenRide, reading: Reading, update: boolean): void {
-    (update ? this.completions : this.readings).push({ ride, reading });
+  reading(ride: RideStart, reading: Reading, completes: boolean): void {
+    (completes ? this.completions : this.readings).push({ ride, reading });
     const alert = this.detector?.observe(ride, reading);
     if (alert) this.alerts.push({ ride, alert });
   }
 
-  rideChanged(ride: OpenRide): void {
-    this.touched.add(ride);
+  reject(reason: string, riderId: number | null): void {
+    this.rejectAs(reason, riderId, null);
   }
 
-  reject(reason: string): void {
+  /** Sets the current message aside; `raw` replaces its text (e.g. only the head of a huge line). */
+  rejectAs(reason: string, riderId: number | null, raw: string | null): void {
     const m = this.current;
     if (!m) throw new Error('reject() outside a message');
-    this.rejects.push({ partition: m.partition, position: m.offset, raw: m.value, reason });
+    this.rejects.push({
+      partition: m.partition,
+      position: m.offset,
+      raw: raw ?? m.value,
+      reason,
+      riderId,
+    });
   }
 
-  /**
-   * Seals the batch. Ride lines still waiting for their Telemetry line are stored now, without
-   * telemetry, so a restart at this boundary finds them (the next batch completes them).
-   */
-  seal(openRides: Iterable<OpenRide>): IngestBatch {
-    for (const ride of openRides) {
-      const p = ride.pending;
-      if (!p || p.persisted) continue;
-      p.persisted = true;
-      this.readings.push({ ride, reading: withoutTelemetry(p) });
-    }
+  /** Seals the batch with the tracker's checkpoint: the rides' figures and the half readings. */
+  seal(checkpoint: Checkpoint): IngestBatch {
+    for (const half of checkpoint.halfReadings) this.readings.push(half);
     const batch: IngestBatch = {
       source: this.source,
-      riders: this.riders,
-      startedRides: this.startedRides,
+      started: this.started,
       readings: this.readings,
       completions: this.completions,
-      // Snapshot now: the rides go on changing while this batch is being written.
-      rideUpdates: [...this.touched].map((ride) => ({
-        ride,
-        summary: summarize(ride.summary),
-        endedAtMs: ride.endedAtMs,
-      })),
+      progress: checkpoint.progress,
       rejects: this.rejects,
       alerts: this.alerts,
       positions: this.positions,
       messageCount: this.count,
     };
-    this.riders = [];
-    this.startedRides = [];
+    this.started = [];
     this.readings = [];
     this.completions = [];
-    this.touched = new Set();
     this.rejects = [];
     this.alerts = [];
     this.positions = new Map();

@@ -1,7 +1,6 @@
 import type { HeartRateAlert } from '../domain/heart-rate.js';
 import type { Rider } from '../domain/rider.js';
-import type { OpenRide } from '../domain/ride-tracker.js';
-import type { Reading, RideSummary } from '../domain/ride-summary.js';
+import type { RideProgress, RideReading, RideStart } from '../domain/ride-tracker.js';
 
 /** A line set aside with its reason, where it came from and its raw text. */
 export interface RejectRow {
@@ -9,39 +8,39 @@ export interface RejectRow {
   readonly position: number;
   readonly raw: string;
   readonly reason: string;
+  /** The account the line names, when known: erasing that rider removes the line too. */
+  readonly riderId: number | null;
 }
 
-/** A ride's summary as of the moment its batch was sealed. */
-export interface RideUpdate {
-  readonly ride: OpenRide;
-  readonly summary: RideSummary;
-  readonly endedAtMs: number | null;
-}
-
-/** A reading and the ride it belongs to (whose id the store may assign in the same batch). */
-export interface RideReading {
-  readonly ride: OpenRide;
-  readonly reading: Reading;
+/** A ride that begins in this batch, with its rider's record. */
+export interface StartedRide {
+  readonly ride: RideStart;
+  readonly rider: Rider;
 }
 
 /** An alert a reading of the ride completed. */
 export interface RideAlert {
-  readonly ride: OpenRide;
+  readonly ride: RideStart;
   readonly alert: HeartRateAlert;
 }
 
-/** Everything one batch writes, in one transaction, with the source position it reached. */
+/** Where a partition's reading reached: the position to resume from. */
+export interface SourcePosition {
+  readonly next: number;
+}
+
+/** Everything one batch writes, in one transaction, with the source positions it reached. */
 export interface IngestBatch {
   readonly source: string;
-  readonly riders: readonly Rider[];
-  readonly startedRides: readonly OpenRide[];
+  readonly started: readonly StartedRide[];
   readonly readings: readonly RideReading[];
   /** Readings stored earlier without telemetry that this batch completes. */
   readonly completions: readonly RideReading[];
-  readonly rideUpdates: readonly RideUpdate[];
+  /** Rides whose figures changed, as of the batch's end. */
+  readonly progress: readonly RideProgress[];
   readonly rejects: readonly RejectRow[];
   /** The outbox: alerts commit with the readings that caused them. */
   readonly alerts: readonly RideAlert[];
-  readonly positions: ReadonlyMap<number, number>;
+  readonly positions: ReadonlyMap<number, SourcePosition>;
   readonly messageCount: number;
 }

@@ -1,8 +1,21 @@
-import type { OpenRide } from '../domain/ride-tracker.js';
+import { personalLimits, type MaxHrFormula } from '../domain/heart-rate.js';
+import type { IgnoredRide, OpenRideState, RideStart } from '../domain/ride-tracker.js';
 import type { Gender } from '../domain/rider.js';
 import type { SummaryState } from '../domain/ride-summary.js';
 import type { Queryable } from './db.js';
 import { loadSuppressedRides } from './suppressed-rides.repository.js';
+
+/** An open ride to continue, with its stored id. */
+export interface StoredOpenRide {
+  readonly state: OpenRideState;
+  readonly rideId: number;
+}
+
+/** What a (re)starting pipeline continues: rides left open, and rides deleted while open. */
+export interface OpenRidesSnapshot {
+  readonly open: readonly StoredOpenRide[];
+  readonly ignored: readonly IgnoredRide[];
+}
 
 interface OpenRideRow {
   ride_id: number;
@@ -12,6 +25,8 @@ interface OpenRideRow {
   gender: Gender | null;
   birth_date: string | null;
   started_at: Date;
+  rider_age: number | null;
+  personal_max_bpm: number | null;
   last_elapsed: number | null;
   last_at: Date | null;
   last_resistance: number | null;
@@ -29,13 +44,15 @@ interface OpenRideRow {
   pw_sum: number;
   pw_n: number;
   pw_max: number | null;
+  above_max: number;
   max_at: Date | null;
 }
 
 // The last reading, when it has no telemetry, is a Ride line stored at a batch boundary whose
 // Telemetry line may still come: it is restored as pending and left out of the totals.
 const OPEN_RIDES_SQL = `
-SELECT r.ride_id, r.bike_key, r.bike_serial, r.rider_id, r.started_at, p.gender, p.birth_date,
+SELECT r.ride_id, r.bike_key, r.bike_serial, r.rider_id, r.started_at, r.rider_age,
+       r.personal_max_bpm, p.gender, p.birth_date,
        l.elapsed_s AS last_elapsed, l.recorded_at AS last_at, l.resistance AS last_resistance,
        (l.heart_rate IS NULL AND l.rpm IS NULL AND l.power_w IS NULL) AS last_is_half,
        a.*
@@ -53,7 +70,8 @@ LEFT JOIN LATERAL (
          coalesce(sum(rpm), 0)::float8 AS rpm_sum, count(rpm)::int AS rpm_n,
          coalesce(sum(resistance), 0)::float8 AS res_sum, count(resistance)::int AS res_n,
          coalesce(sum(power_w), 0)::float8 AS pw_sum, count(power_w)::int AS pw_n,
-         max(power_w) AS pw_max, max(recorded_at) AS max_at
+         max(power_w) AS pw_max, max(recorded_at) AS max_at,
+         (count(*) FILTER (WHERE heart_rate > r.personal_max_bpm))::int AS above_max
   FROM readings y
   WHERE y.ride_id = r.ride_id
     AND NOT coalesce(y.elapsed_s = l.elapsed_s AND l.heart_rate IS NULL AND l.rpm IS NULL AND l.power_w IS NULL, false)
@@ -62,22 +80,44 @@ WHERE r.ended_at IS NULL AND ($1::text[] IS NULL OR r.bike_key = ANY($1::text[])
 
 /**
  * Rides left open in the database (by a previous run), ready for the tracker to continue, and
- * rides deleted while open, which the tracker must go on ignoring.
+ * rides deleted while open, which the tracker must go on ignoring. `formula` gives the personal
+ * maximum of rides stored before rides kept it.
  */
 export async function loadOpenRides(
   db: Queryable,
+  formula: MaxHrFormula,
   bikeKeys?: readonly string[],
-): Promise<OpenRide[]> {
+): Promise<OpenRidesSnapshot> {
   const rows = await db.query<OpenRideRow>(OPEN_RIDES_SQL, [bikeKeys ? [...bikeKeys] : null]);
-  const open = rows.map(toOpenRide);
-  // A bike whose open ride was deleted goes on with it, unstored (see suppressed-rides). Such a
-  // ride is always the bike's latest, so it wins over an older ride left open.
-  const suppressed = await loadSuppressedRides(db, bikeKeys);
-  const phantom = new Set(suppressed.map((r) => r.bikeKey));
-  return [...open.filter((r) => !phantom.has(r.bikeKey)), ...suppressed];
+  return {
+    open: rows.map((row) => ({ state: toOpenRide(row, formula), rideId: row.ride_id })),
+    ignored: await loadSuppressedRides(db, bikeKeys),
+  };
 }
 
-function toOpenRide(row: OpenRideRow): OpenRide {
+function rideStartOf(row: OpenRideRow, formula: MaxHrFormula): RideStart {
+  const startedAtMs = row.started_at.getTime();
+  // Rides stored before migration 006 have no facts of their own; they follow from the rider.
+  const legacy =
+    row.personal_max_bpm === null && row.birth_date !== null
+      ? personalLimits(
+          { gender: row.gender ?? 'unknown', birthDate: row.birth_date },
+          startedAtMs,
+          formula,
+        )
+      : null;
+  return Object.freeze({
+    bikeKey: row.bike_key,
+    bikeSerial: row.bike_serial,
+    startedAtMs,
+    riderId: row.rider_id,
+    riderAge: legacy ? legacy.age : row.rider_age,
+    personalMaxBpm: legacy ? legacy.maxBpm : row.personal_max_bpm,
+  });
+}
+
+function toOpenRide(row: OpenRideRow, formula: MaxHrFormula): OpenRideState {
+  const ride = rideStartOf(row, formula);
   const summary: SummaryState = {
     readingCount: row.n,
     maxElapsedS: row.max_el ?? 0,
@@ -92,31 +132,24 @@ function toOpenRide(row: OpenRideRow): OpenRide {
     powerSum: row.pw_sum,
     powerCount: row.pw_n,
     powerMax: row.pw_max ?? -Infinity,
+    limitBpm: ride.personalMaxBpm ?? Infinity,
+    aboveLimitCount: row.above_max,
   };
-  const startedAtMs = row.started_at.getTime();
   const half = row.last_is_half === true && row.last_elapsed !== null && row.last_at !== null;
   return {
-    bikeKey: row.bike_key,
-    bikeSerial: row.bike_serial,
-    startedAtMs,
-    riderId: row.rider_id,
-    rider: { gender: row.gender ?? 'unknown', birthDate: row.birth_date },
-    rideId: row.ride_id,
-    // Its readings up to lastElapsedS are known; the tracker only emits later ones.
-    alreadyStored: false,
+    ride,
     summary,
+    // Its readings up to here are stored; the tracker only reports later ones.
     lastElapsedS: row.max_el ?? -1,
-    lastAtMs: Math.max(startedAtMs, row.max_at?.getTime() ?? 0),
+    lastAtMs: Math.max(ride.startedAtMs, row.max_at?.getTime() ?? 0),
     pending: half
       ? {
           elapsedS: row.last_elapsed!,
           resistance: row.last_resistance ?? 0,
           atMs: row.last_at!.getTime(),
-          persisted: true,
+          stored: true,
         }
       : null,
-    endedAtMs: null,
-    heartRate: null,
   };
 }
 

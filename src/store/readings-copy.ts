@@ -1,6 +1,8 @@
-import type { OpenRide } from '../domain/ride-tracker.js';
+import type { RideReading, RideStart } from '../domain/ride-tracker.js';
 import type { Queryable } from './db.js';
-import type { RideReading } from './ingest-batch.js';
+
+/** The stored id of a ride whose rows are being written (its ride row exists by then). */
+export type RideIdOf = (ride: RideStart) => number;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -22,13 +24,6 @@ export function isoFast(ms: number): string {
   return `${minutePrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
-/** The stored id of a ride; by the time readings are written its ride row exists. */
-export function idOf(ride: OpenRide): number {
-  if (ride.rideId === null)
-    throw new Error(`ride of bike ${ride.bikeKey} has no id: it was never stored`);
-  return ride.rideId;
-}
-
 const nul = (v: number | null): string => (v === null ? '\\N' : String(v));
 const COLUMNS = [
   'ride_id',
@@ -41,7 +36,11 @@ const COLUMNS = [
 ];
 
 /** Bulk-loads readings no stored row can collide with: COPY, the fastest path PostgreSQL has. */
-export async function copyReadings(tx: Queryable, readings: readonly RideReading[]): Promise<void> {
+export async function copyReadings(
+  tx: Queryable,
+  readings: readonly RideReading[],
+  idOf: RideIdOf,
+): Promise<void> {
   if (readings.length === 0) return;
   const parts: string[] = new Array<string>(readings.length);
   for (let i = 0; i < readings.length; i++) {
@@ -58,6 +57,7 @@ export async function copyReadings(tx: Queryable, readings: readonly RideReading
 export async function insertReadingsTolerant(
   tx: Queryable,
   readings: readonly RideReading[],
+  idOf: RideIdOf,
 ): Promise<void> {
   if (readings.length === 0) return;
   await tx.query(

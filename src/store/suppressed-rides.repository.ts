@@ -1,5 +1,4 @@
-import type { OpenRide } from '../domain/ride-tracker.js';
-import { emptySummary } from '../domain/ride-summary.js';
+import type { IgnoredRide } from '../domain/ride-tracker.js';
 import type { Queryable } from './db.js';
 
 /** A ride that was open when it was deleted or erased: its bike and start. */
@@ -28,36 +27,19 @@ export async function suppressRides(
   );
 }
 
-// A second no line of a ride can reach: every later line of the ride reads as already stored.
-const BEYOND_ANY_RIDE_S = 1_000_000;
-
 /**
- * Suppressed rides to restore as open, without an id: what the tracker hears of them is dropped
- * before it is written. A bike that has started a ride since has moved on and is left out.
+ * Rides deleted or erased while open, whose bikes the tracker must go on ignoring until their
+ * next ride. A bike that has started a ride since has moved on and is left out.
  */
 export async function loadSuppressedRides(
   db: Queryable,
   bikeKeys?: readonly string[],
-): Promise<OpenRide[]> {
+): Promise<IgnoredRide[]> {
   const rows = await db.query<SuppressedRide>(
     `SELECT s.bike_key, s.started_at FROM suppressed_rides s
      WHERE ($1::text[] IS NULL OR s.bike_key = ANY($1::text[]))
        AND NOT EXISTS (SELECT 1 FROM rides r WHERE r.bike_key = s.bike_key AND r.started_at >= s.started_at)`,
     [bikeKeys ? [...bikeKeys] : null],
   );
-  return rows.map((row) => ({
-    bikeKey: row.bike_key,
-    bikeSerial: row.bike_key,
-    startedAtMs: row.started_at.getTime(),
-    riderId: 0,
-    rider: { gender: 'unknown', birthDate: null },
-    rideId: null,
-    alreadyStored: false,
-    summary: emptySummary(),
-    lastElapsedS: BEYOND_ANY_RIDE_S,
-    lastAtMs: row.started_at.getTime(),
-    pending: null,
-    endedAtMs: null,
-    heartRate: null,
-  }));
+  return rows.map((row) => ({ bikeKey: row.bike_key, startedAtMs: row.started_at.getTime() }));
 }

@@ -1,0 +1,133 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { DelotonError } from '../domain/errors.js';
+import { isCollision, isTransientDbError, type Db } from '../store/db.js';
+import type { IngestBatch } from '../store/ingest-batch.js';
+import { writeBatch, type WriteResult } from '../store/ingest-writer.js';
+import type { RideIds } from '../store/ride-ids.js';
+import { backoff } from './outage-wait.js';
+import type { PipelineStats } from './pipeline-stats.js';
+import type { Source } from './source.js';
+
+export interface CommitterOptions {
+  readonly db: Db;
+  readonly source: Source;
+  readonly logger: Logger;
+  /** Stops waiting out an outage; the batch is then left unwritten (its lines are read again). */
+  readonly signal: AbortSignal;
+  readonly stats: PipelineStats;
+  /** Called after each committed batch (progress, metrics). */
+  readonly onCommit?: ((batch: IngestBatch, stats: PipelineStats) => void) | undefined;
+  /** Called once when a write fails for good, so that whoever waits on the source can stop. */
+  readonly onFailure: (err: Error) => void;
+}
+
+/** What became of a batch handed to the committer. */
+type Outcome = { kind: 'committed' } | { kind: 'stopped' } | { kind: 'failed'; error: Error };
+
+/**
+ * The pipeline's write stage: one batch in flight at a time (so memory stays flat), each written
+ * in one transaction with its source positions. Outages are waited out with backoff; any other
+ * error fails the pipeline with the batch unwritten, so nothing is lost.
+ */
+export class BatchCommitter {
+  private inFlight: Promise<Outcome> = Promise.resolve({ kind: 'committed' });
+  /** Whether a batch is being written now. */
+  writing = false;
+  /** Set once a write has failed for good. */
+  failure: Error | null = null;
+
+  constructor(private readonly o: CommitterOptions) {}
+
+  /** Starts writing `batch` once the one before it is done; throws if that one failed. */
+  async submit(batch: IngestBatch, ids: RideIds): Promise<void> {
+    await this.drain();
+    this.writing = true;
+    this.inFlight = this.commit(batch, ids).finally(() => (this.writing = false));
+  }
+
+  /** Waits for the batch in flight; throws its failure. */
+  async drain(): Promise<void> {
+    const outcome = await this.inFlight;
+    if (outcome.kind === 'failed') throw outcome.error;
+  }
+
+  private async commit(batch: IngestBatch, ids: RideIds): Promise<Outcome> {
+    const delays = backoff();
+    let tolerant = false;
+    for (let attempt = 1; ; attempt++) {
+      let res: WriteResult;
+      try {
+        // Not durable: positions commit with the rows, so a batch lost in a server crash is read again.
+        res = await this.o.db.transaction((tx) => writeBatch(tx, batch, ids, { tolerant }), {
+          durable: false,
+        });
+      } catch (e) {
+        const err = e as Error & { code?: string };
+        if (!tolerant && isCollision(err)) {
+          // Rows were stored already in a way the tracker could not know (e.g. the same ride
+          // twice in a corrupt feed): write this batch again with every reading through ON CONFLICT.
+          tolerant = true;
+          this.o.logger.info(
+            { code: err.code },
+            'batch collided with stored rows; writing it conflict-tolerant',
+          );
+          continue;
+        }
+        if (!isTransientDbError(err)) return this.fail(batch, err);
+        this.o.stats.lastError = err.message;
+        const delay = delays.next().value as number;
+        this.o.logger.warn(
+          { err: err.message, code: err.code, attempt, retryInMs: delay },
+          'database unreachable; batch write waits and retries',
+        );
+        await sleep(delay, undefined, { signal: this.o.signal }).catch(() => undefined);
+        if (this.o.signal.aborted) return this.leave(batch);
+        continue;
+      }
+      this.committed(batch, res, ids, attempt);
+      break;
+    }
+    // Outside the retry: the batch is committed, and must not be written again if these throw.
+    this.o.onCommit?.(batch, this.o.stats);
+    await this.o.source.committed?.(new Map([...batch.positions].map(([p, x]) => [p, x.next])));
+    return { kind: 'committed' };
+  }
+
+  private committed(batch: IngestBatch, res: WriteResult, ids: RideIds, attempt: number): void {
+    ids.learn(res.learned);
+    const s = this.o.stats;
+    s.messages += batch.messageCount;
+    s.readings += res.readings;
+    s.rejects += res.rejects;
+    s.batches++;
+    if (res.replayed) s.replayedBatches++;
+    s.lastCommitAtMs = Date.now();
+    if (s.lastError) this.o.logger.info({ attempt }, 'database back; pipeline resumed');
+    s.lastError = null;
+  }
+
+  /** A stop during an outage: the batch stays unwritten and its lines are read again next time. */
+  private leave(batch: IngestBatch): Outcome {
+    this.o.logger.warn(
+      { messages: batch.messageCount },
+      'stopped while the database was unreachable: the last batch was not stored; its lines are read again on the next start',
+    );
+    return { kind: 'stopped' };
+  }
+
+  private fail(batch: IngestBatch, err: Error & { code?: string }): Outcome {
+    const error = new DelotonError(
+      'ingest_write_failed',
+      `ingest stopped: a batch of ${batch.messageCount} messages could not be written ` +
+        `(${err.code ? `SQLSTATE ${err.code}: ` : ''}${err.message}); nothing of it was stored, ` +
+        'and its lines will be read again once this is fixed',
+      { cause: err },
+    );
+    this.failure = error;
+    this.o.stats.lastError = err.message;
+    this.o.logger.error({ err: err.message, code: err.code }, 'batch write failed; ingest stops');
+    this.o.onFailure(error);
+    return { kind: 'failed', error };
+  }
+}

@@ -1,0 +1,127 @@
+import type { Rider } from '../domain/rider.js';
+import type { RideStart } from '../domain/ride-tracker.js';
+import type { Queryable } from './db.js';
+import type { StartedRide } from './ingest-batch.js';
+import { isoFast } from './readings-copy.js';
+import type { StoredRide } from './ride-ids.js';
+import { ERASURE_LOCK } from './riders.repository.js';
+import { run, sql, type Sql } from './sql.js';
+import { suppressRides } from './suppressed-rides.repository.js';
+
+const REFUSED: StoredRide = { kind: 'refused' };
+
+/**
+ * Stores the rides that begin in a batch, with their riders, and says what became of each: its
+ * id (and whether its row was there already), or refused because its rider was erased.
+ */
+export async function storeStartedRides(
+  tx: Queryable,
+  started: readonly StartedRide[],
+): Promise<Map<RideStart, StoredRide>> {
+  const learned = new Map<RideStart, StoredRide>();
+  if (started.length === 0) return learned;
+  const { kept, refused } = await withoutErased(tx, started);
+  for (const s of refused) learned.set(s.ride, REFUSED);
+  // One row per rider and per ride key: ON CONFLICT DO UPDATE may not touch a row twice.
+  const riders = [...new Map(kept.map((s) => [s.rider.riderId, s.rider])).values()];
+  const byKey = new Map<string, RideStart[]>();
+  for (const { ride } of kept) {
+    const key = `${ride.bikeSerial}|${ride.startedAtMs}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), ride]);
+  }
+  const rides = [...byKey.values()].map((same) => same[0]!);
+  if (riders.length === 0 && rides.length === 0) return learned;
+  const rows = await run<{
+    ride_id: number;
+    bike_serial: string;
+    started_at: Date;
+    inserted: boolean;
+  }>(
+    tx,
+    sql`WITH riders_upsert AS (${upsertRiders(riders)}),
+             suppressions_done AS (${endSuppressions(rides)})
+        ${insertRides(rides)}`,
+  );
+  for (const row of rows) {
+    const same = byKey.get(`${row.bike_serial}|${row.started_at.getTime()}`) ?? [];
+    same.forEach((ride, i) =>
+      // A second ride object for the same key in one batch is a replay of the first.
+      learned.set(ride, { kind: 'stored', rideId: row.ride_id, replayed: !row.inserted || i > 0 }),
+    );
+  }
+  return learned;
+}
+
+/**
+ * Splits off the rides of erased riders that began no later than the erasure, or than the latest
+ * ride it erased (a bike's clock may run ahead): a replay, or a batch racing the erasure. The
+ * shared lock orders this batch against an erasure, which holds it exclusively.
+ */
+async function withoutErased(
+  tx: Queryable,
+  started: readonly StartedRide[],
+): Promise<{ kept: StartedRide[]; refused: StartedRide[] }> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
+  const ids = [...new Set(started.map((s) => s.rider.riderId))];
+  const erased = await tx.query<{ rider_id: number; erased_ms: number }>(
+    `SELECT rider_id,
+            (extract(epoch FROM max(greatest(erased_at, erased_through))) * 1000)::float8 AS erased_ms
+     FROM erasures WHERE rider_id = ANY($1::bigint[]) GROUP BY rider_id`,
+    [ids],
+  );
+  if (erased.length === 0) return { kept: [...started], refused: [] };
+  const erasedAt = new Map(erased.map((e) => [e.rider_id, e.erased_ms]));
+  const kept: StartedRide[] = [];
+  const refused: StartedRide[] = [];
+  for (const s of started)
+    (s.ride.startedAtMs > (erasedAt.get(s.rider.riderId) ?? -Infinity) ? kept : refused).push(s);
+  // Remembered, so that a restarted ingest goes on ignoring what follows of them.
+  await suppressRides(
+    tx,
+    refused.map((s) => ({ bike_key: s.ride.bikeKey, started_at: new Date(s.ride.startedAtMs) })),
+  );
+  return { kept, refused };
+}
+
+function upsertRiders(riders: readonly Rider[]): Sql {
+  const col = <K extends keyof Rider>(k: K): Rider[K][] => riders.map((r) => r[k]);
+  return sql`
+    INSERT INTO riders (rider_id, title, first_name, last_name, gender, birth_date, height_cm,
+      weight_kg, email, address_line_1, address_line_2, city, postcode, account_created, original_source)
+    SELECT * FROM unnest(${col('riderId')}::bigint[], ${col('title')}::text[],
+      ${col('firstName')}::text[], ${col('lastName')}::text[], ${col('gender')}::text[],
+      ${col('birthDate')}::date[], ${col('heightCm')}::int[], ${col('weightKg')}::int[],
+      ${col('email')}::text[], ${col('addressLine1')}::text[], ${col('addressLine2')}::text[],
+      ${col('city')}::text[], ${col('postcode')}::text[], ${col('accountCreated')}::date[],
+      ${col('originalSource')}::text[])
+    ON CONFLICT (rider_id) DO UPDATE SET title = EXCLUDED.title, first_name = EXCLUDED.first_name,
+      last_name = EXCLUDED.last_name, gender = EXCLUDED.gender, birth_date = EXCLUDED.birth_date,
+      height_cm = EXCLUDED.height_cm, weight_kg = EXCLUDED.weight_kg, email = EXCLUDED.email,
+      address_line_1 = EXCLUDED.address_line_1, address_line_2 = EXCLUDED.address_line_2,
+      city = EXCLUDED.city, postcode = EXCLUDED.postcode, account_created = EXCLUDED.account_created,
+      original_source = EXCLUDED.original_source`;
+}
+
+/** A bike that starts a new ride has left a suppressed one behind for good. */
+function endSuppressions(rides: readonly RideStart[]): Sql {
+  return sql`
+    DELETE FROM suppressed_rides s
+    USING unnest(${rides.map((r) => r.bikeKey)}::text[],
+                 ${rides.map((r) => isoFast(r.startedAtMs))}::timestamptz[]) AS n(bike_key, started_at)
+    WHERE s.bike_key = n.bike_key AND s.started_at < n.started_at`;
+}
+
+/**
+ * DO UPDATE (a no-op) rather than DO NOTHING so that a ride stored before still returns its id;
+ * xmax = 0 tells a row inserted now from one that was there.
+ */
+function insertRides(rides: readonly RideStart[]): Sql {
+  return sql`
+    INSERT INTO rides (rider_id, bike_serial, bike_key, started_at, rider_age, personal_max_bpm)
+    SELECT * FROM unnest(${rides.map((r) => r.riderId)}::bigint[],
+      ${rides.map((r) => r.bikeSerial)}::text[], ${rides.map((r) => r.bikeKey)}::text[],
+      ${rides.map((r) => isoFast(r.startedAtMs))}::timestamptz[],
+      ${rides.map((r) => r.riderAge)}::int[], ${rides.map((r) => r.personalMaxBpm)}::int[])
+    ON CONFLICT (bike_serial, started_at) DO UPDATE SET bike_key = rides.bike_key
+    RETURNING ride_id, bike_serial, started_at, (xmax = 0) AS inserted`;
+}
