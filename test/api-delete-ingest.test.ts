@@ -174,6 +174,10 @@ describeEachDb('deletions against a running ingest', (get) => {
     const [victim] = await db.query<{ ride_id: number }>(
       'SELECT ride_id FROM rides ORDER BY ride_id LIMIT 1',
     );
+    // Its bike has gone quiet for a while (by the database's clock): no longer being ridden.
+    await db.query(`UPDATE rides SET heard_at = now() - interval '1 hour' WHERE ride_id = $1`, [
+      victim!.ride_id,
+    ]);
     api = await apiHarness(db, { now: () => LATER });
     expect((await api.call('DELETE', `/api/rides/${victim!.ride_id}`, api.admin)).statusCode).toBe(
       200,

@@ -60,9 +60,9 @@ describeEachDb('staff API deletions', (get) => {
        FROM rides WHERE ended_at IS NULL LIMIT 1`,
     );
     expect(open).toBeDefined();
-    // The database's clock decides: make the ride's last reading ten seconds old.
+    // The database's clock decides: ingest wrote to the ride ten seconds ago.
     await get().db.query(
-      `UPDATE rides SET started_at = now() - (duration_s + 10) * interval '1 second' WHERE ride_id = $1`,
+      `UPDATE rides SET heard_at = now() - interval '10 seconds' WHERE ride_id = $1`,
       [open!.ride_id],
     );
     api = await apiHarness(get().db);
@@ -72,6 +72,22 @@ describeEachDb('staff API deletions', (get) => {
     expect(body.error.code).toBe('conflict');
     expect(body.error.message).toMatch(/in progress/);
     expect(await count('rides WHERE ride_id = $1', [open!.ride_id])).toBe(1);
+  });
+
+  it("deletes an open ride dated in the future once ingest stops writing to it: the bike's clock does not decide", async () => {
+    await seed(get().db);
+    const [open] = await get().db.query<{ ride_id: number }>(
+      'SELECT ride_id FROM rides WHERE ended_at IS NULL LIMIT 1',
+    );
+    await get().db.query(
+      `UPDATE rides SET started_at = '2999-01-01T00:00:00Z', heard_at = now() - interval '1 hour'
+       WHERE ride_id = $1`,
+      [open!.ride_id],
+    );
+    api = await apiHarness(get().db);
+    const res = await api.call('DELETE', `/api/rides/${open!.ride_id}`, api.admin);
+    expect(res.statusCode).toBe(200);
+    expect(await count('rides WHERE ride_id = $1', [open!.ride_id])).toBe(0);
   });
 
   it('erases a rider and records it without personal data', async () => {

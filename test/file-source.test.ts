@@ -1,49 +1,178 @@
-// File-specific behaviour of the file source, beyond the Source contract.
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+// File-specific behaviour of the file source, beyond the Source contract: complete lines only,
+// lines over the limit, and files replaced, truncated or rotated at their path.
+import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createFileSource } from '../src/ingest/file-source.js';
-import type { SourceMessage } from '../src/ingest/source.js';
+import type { SourceMessage, StoredPosition } from '../src/ingest/source.js';
 import { tempFile } from './support/ingest.js';
 
-async function readAll(path: string): Promise<SourceMessage[]> {
-  const out: SourceMessage[] = [];
-  const source = createFileSource({ path, untilIdle: true });
-  for await (const chunk of source.read(
-    () => Promise.resolve(new Map()),
-    new AbortController().signal,
-  ))
-    out.push(...chunk);
-  return out;
+/** Where a run left off, as the pipeline would store it: the last message's next and identity. */
+type Stored = StoredPosition | null;
+
+interface Run {
+  readonly values: string[];
+  readonly messages: SourceMessage[];
+  readonly stored: Stored;
+  readonly logs: string[];
 }
 
+function capture(): { logger: pino.Logger; logs: string[] } {
+  const logs: string[] = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push((JSON.parse(chunk.toString()) as { msg: string }).msg);
+        done();
+      },
+    }),
+  );
+  return { logger, logs };
+}
+
+/** Reads the file to its end from where `from` left off. */
+async function readFrom(path: string, from: Stored = null): Promise<Run> {
+  const { logger, logs } = capture();
+  const source = createFileSource({ path, untilIdle: true, logger });
+  const messages: SourceMessage[] = [];
+  for await (const chunk of source.read(
+    () => Promise.resolve(new Map(from ? [[0, from]] : [])),
+    new AbortController().signal,
+  ))
+    messages.push(...chunk);
+  const last = messages.at(-1);
+  return {
+    values: messages.map((m) => m.value),
+    messages,
+    stored: last ? { position: last.next, identity: last.identity ?? null } : from,
+    logs,
+  };
+}
+
+const lines = (prefix: string, n: number): string[] =>
+  Array.from(
+    { length: n },
+    (_, i) => `${prefix} line ${i} of a feed file, dated 2022-07-06 23:29:${i}`,
+  );
+
 describe('file source', () => {
-  it('takes a last line without a newline once the file stops growing', async () => {
+  it('leaves a last line without its newline for the next run, and reads it once complete', async () => {
     const path = tempFile(['a']);
-    appendFileSync(path, 'b');
-    expect((await readAll(path)).map((m) => m.value)).toEqual(['a', 'b']);
+    appendFileSync(path, '{"log": "power = 5');
+    const first = await readFrom(path);
+    expect(first.values).toEqual(['a']);
+    expect(first.logs).toContain('the last line has no newline yet: left for the next run');
+    appendFileSync(path, '12.5"}\n');
+    expect((await readFrom(path, first.stored)).values).toEqual(['{"log": "power = 512.5"}']);
   });
 
   it('waits for a last line that is still being written', async () => {
     const path = tempFile(['first']);
     appendFileSync(path, '{"log": "half');
-    const reading = readAll(path);
-    await sleep(50);
+    const source = createFileSource({ path, untilIdle: true });
+    const chunks = source.read(() => Promise.resolve(new Map()), new AbortController().signal);
+    const it = chunks[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.done ? [] : first.value.map((m) => m.value)).toEqual(['first']);
+    // The reader now waits at the unfinished line: the rest arrives.
     appendFileSync(path, ' and the rest"}\nlast\n');
-    expect((await reading).map((m) => m.value)).toEqual([
-      'first',
-      '{"log": "half and the rest"}',
-      'last',
+    const rest: string[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next())
+      rest.push(...r.value.map((m) => m.value));
+    expect(rest).toEqual(['{"log": "half and the rest"}', 'last']);
+  });
+
+  it('cuts every line over 16 MiB to its head, says how long it was, and goes on after it', async () => {
+    const path = tempFile([]);
+    const limit = 16 << 20;
+    writeFileSync(
+      path,
+      `before\n${'x'.repeat(limit + 1)}\n--------- beginning of main${' '.repeat(17 << 20)}\nafter\n`,
+    );
+    const got = (await readFrom(path)).messages;
+    expect(got.map((m) => m.value.slice(0, 9))).toEqual([
+      'before',
+      'xxxxxxxxx',
+      '---------',
+      'after',
+    ]);
+    expect(got.map((m) => m.cutFromBytes)).toEqual([
+      undefined,
+      limit + 1,
+      27 + (17 << 20),
+      undefined,
+    ]);
+    expect(got[1]!.value.length).toBe(4096);
+    expect(got[3]!.offset).toBe(7 + limit + 2 + 27 + (17 << 20) + 1);
+  });
+
+  it('reads a file replaced by a smaller or a larger one from its start, saying so', async () => {
+    for (const size of [3, 30]) {
+      const path = tempFile(lines('old', 10));
+      const first = await readFrom(path);
+      writeFileSync(
+        path,
+        lines('new', size)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
+      const second = await readFrom(path, first.stored);
+      expect(second.values).toEqual(lines('new', size));
+      expect(second.logs).toEqual([
+        size < 10
+          ? 'feed file is shorter than the position reached (truncated, or replaced by a shorter file): reading it from its start'
+          : 'feed file was replaced since the last run: reading it from its start',
+      ]);
+      // Positions go on after the old file's: they never move back.
+      expect(second.messages[0]!.offset).toBe(first.stored!.position);
+      expect(second.stored!.position).toBeGreaterThan(first.stored!.position);
+      // And the new file resumes as any other.
+      appendFileSync(path, 'more\n');
+      expect((await readFrom(path, second.stored)).values).toEqual(['more']);
+    }
+  });
+
+  it('resumes a file that only grew, and reads a file truncated in place from its start', async () => {
+    const path = tempFile(lines('a', 5));
+    const first = await readFrom(path);
+    appendFileSync(path, 'grown\n');
+    const grown = await readFrom(path, first.stored);
+    expect(grown.values).toEqual(['grown']);
+    expect(grown.logs).toEqual([]);
+    truncateSync(path, 0);
+    appendFileSync(path, `${lines('a', 2).join('\n')}\n`);
+    const again = await readFrom(path, grown.stored);
+    expect(again.values).toEqual(lines('a', 2));
+    expect(again.logs).toEqual([
+      'feed file is shorter than the position reached (truncated, or replaced by a shorter file): reading it from its start',
     ]);
   });
 
-  it('cuts a line over 16 MiB instead of holding it, and goes on after it', async () => {
-    const path = tempFile([]);
-    writeFileSync(path, `before\n${'x'.repeat(17 << 20)}\nafter\n`);
-    const got = await readAll(path);
-    expect(got.map((m) => m.value.slice(0, 10))).toEqual(['before', 'xxxxxxxxxx', 'after']);
-    expect(got[1]!.value).toMatch(/\[line cut: over 16777216 bytes\]$/);
-    expect(got[1]!.value.length).toBeLessThan(5_000);
-    expect(got[2]!.offset).toBe(7 + (17 << 20) + 1);
+  it('follows a file rotated while it is read: the old file to its end, then the new one', async () => {
+    const path = tempFile(lines('old', 3));
+    const { logger, logs } = capture();
+    const stop = new AbortController();
+    const source = createFileSource({ path, untilIdle: false, pollMs: 20, logger });
+    const seen: string[] = [];
+    const want = [...lines('old', 5), 'tail without newline', ...lines('new', 2)];
+    for await (const chunk of source.read(() => Promise.resolve(new Map()), stop.signal)) {
+      seen.push(...chunk.map((m) => m.value));
+      if (seen.length === 3) {
+        // Written to the old file after the reader caught up, then rotated away.
+        appendFileSync(path, `${lines('old', 5).slice(3).join('\n')}\ntail without newline`);
+        renameSync(path, `${path}.1`);
+        writeFileSync(
+          path,
+          lines('new', 2)
+            .map((l) => `${l}\n`)
+            .join(''),
+        );
+      }
+      if (seen.length >= want.length) stop.abort();
+    }
+    expect(seen).toEqual(want);
+    expect(logs).toContain('feed file was replaced: reading the new file from its start');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSource } from '../src/ingest/kafka-source.js';
 import type { PositionLoader, Positions, Source, SourceMessage } from '../src/ingest/source.js';
 import { produce, startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { asStored } from './support/positions.js';
 
 const COUNT = 20_000;
 const KEYS = 20;
@@ -122,7 +123,7 @@ describe('kafka source', () => {
     // stale and must not be yielded.
     const seen = await readAll(kafkaSource('g-resume'), async (partitions) => {
       await setTimeout(500);
-      return positionsAt(0.5, partitions);
+      return asStored(positionsAt(0.5, partitions));
     });
     const half = positionsAt(0.5, [...highWatermarks.keys()]);
     expect(seen).toHaveLength(COUNT - [...half.values()].reduce((a, b) => a + b, 0));
@@ -144,7 +145,7 @@ describe('kafka source', () => {
     // Stored positions for half the partitions; the others have none and start over.
     const [p0, p1] = [...highWatermarks.keys()].sort((a, b) => a - b);
     const stored = positionsAt(0.25, [p0 ?? 0, p1 ?? 1]);
-    const seen = await readAll(kafkaSource(groupId), () => Promise.resolve(stored));
+    const seen = await readAll(kafkaSource(groupId), () => Promise.resolve(asStored(stored)));
     expectContiguous(seen, (p) => stored.get(p) ?? 0);
   });
 

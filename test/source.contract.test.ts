@@ -7,6 +7,7 @@ import { createSimulatorSource } from '../src/ingest/simulator-source.js';
 import type { Positions, Source, SourceMessage } from '../src/ingest/source.js';
 import { tempFile } from './support/ingest.js';
 import { produce, startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { asStored } from './support/positions.js';
 import { fileLine, simMessages } from './support/sim-feed.js';
 
 const FLEET = {
@@ -71,7 +72,7 @@ async function readAll(source: Source, positions: Positions = new Map()): Promis
   const out: SourceMessage[] = [];
   try {
     for await (const chunk of source.read(
-      () => Promise.resolve(positions),
+      () => Promise.resolve(asStored(positions)),
       new AbortController().signal,
     ))
       out.push(...chunk);

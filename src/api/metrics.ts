@@ -25,6 +25,9 @@ export interface MetricsSources {
   readonly mail?: (() => MailFigures | null) | undefined;
 }
 
+/** How long figures of the stored data are reused between scrapes. */
+const STORED_TTL_MS = 10_000;
+
 /** A registry of this process's metrics: HTTP latency, ingest and mail counters, stored figures. */
 export function createMetrics(src: MetricsSources): { registry: Registry; http: Histogram } {
   const registry = new Registry();
@@ -79,9 +82,16 @@ export function createMetrics(src: MetricsSources): { registry: Registry; http: 
       this.inc({ outcome: 'retried' }, m.retried);
     },
   });
-  // Figures of the stored data, read once per scrape; any process can report them.
-  let stored: Promise<PlatformStats | null> | null = null;
-  const storedOnce = () => (stored ??= readPlatformStats(src.db).catch(() => null));
+  // Figures of the stored data, any process can report them. Read at most once per STORED_TTL_MS
+  // whatever the number of scrapers (the endpoint needs no key), so scrapes cannot load the
+  // database; one read at a time.
+  let stored: { at: number; figures: Promise<PlatformStats | null> } | null = null;
+  const storedOnce = (): Promise<PlatformStats | null> => {
+    const now = Date.now();
+    if (!stored || now - stored.at >= STORED_TTL_MS)
+      stored = { at: now, figures: readPlatformStats(src.db).catch(() => null) };
+    return stored.figures;
+  };
   new Gauge({
     name: 'deloton_alerts',
     help: 'Stored alerts by delivery state',
@@ -115,11 +125,6 @@ export function createMetrics(src: MetricsSources): { registry: Registry; http: 
     'Seconds between now and the newest reading of any open ride (the feed is this far behind)',
     (s) => s.feedLagS,
   );
-  const metrics = registry.metrics.bind(registry);
-  registry.metrics = async () => {
-    stored = null;
-    return metrics();
-  };
   return { registry, http };
 }
 

@@ -1,4 +1,4 @@
-import { ageOn } from '../domain/heart-rate.js';
+import { ageOn } from '../domain/age.js';
 import type { AlertRow } from '../store/alerts-read.repository.js';
 import type { RiderStatsRow } from '../store/riders.repository.js';
 import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';

@@ -111,7 +111,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
         throw new ApiError(
           409,
           'conflict',
-          `ride ${id} is in progress (last reading ${result.lastReadingAt.toISOString()}); delete it once it has ended`,
+          `ride ${id} is in progress (ingest last wrote to it at ${result.lastWrittenAt.toISOString()}); delete it once it has ended`,
         );
       case 'deleted':
         deps.audit.info({ rideId: id, by: callerOf(req).name }, 'ride deleted');

@@ -41,7 +41,7 @@ export function buildSource(
 ): Source {
   switch (spec.kind) {
     case 'file':
-      return createFileSource({ path: spec.path, untilIdle: opts.untilIdle });
+      return createFileSource({ path: spec.path, untilIdle: opts.untilIdle, logger: opts.logger });
     case 'simulator':
       return createSimulatorSource({ ...opts.simulator });
     case 'kafka':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLine, unwrapMessage } from './feed.js';
+import { checkBikeKey, checkLineSize, MAX_LINE_BYTES, parseLine, unwrapMessage } from './feed.js';
+import { unstorable, unstorableInJson } from './storable-text.js';
 
 const ok = (line: string, zone = 'UTC') => {
   const r = parseLine(line, zone);
@@ -106,12 +107,80 @@ describe('parseLine', () => {
     expect(
       reason('2022-07-06 23:29:36 b: [INFO]: Telemetry - hrt = 1; rpm = 1; power = NaN'),
     ).toMatch(/malformed Telemetry/);
-    expect(reason('2022-07-06 23:29:36 b: [SYSTEM] data = {oops')).toMatch(/not valid JSON/);
     expect(reason('2022-07-06 23:29:36 b: hello')).toMatch(/unknown line kind/);
     expect(reason('--------- end of the world')).toMatch(/unknown marker/);
     expect(reason('2022-07-06 23:29:36 b\u0000: Getting user data')).toMatch(/NUL byte/);
     expect(reason('0050-01-01 10:00:00 b: Getting user data')).toMatch(/impossible timestamp/);
     expect(reason('9999-12-31 23:30:00 b: Getting user data')).toMatch(/impossible timestamp/);
     expect(reason(`2022-07-06 23:29:36 ${'h'.repeat(201)}: Getting user data`)).toMatch(/host tag/);
+  });
+});
+
+describe('text PostgreSQL would change', () => {
+  const systemLine = (record: string) =>
+    `2022-07-06 23:29:35.935822 mendoza v9: [SYSTEM] data = ${record}`;
+
+  it('is refused wherever it hides: NUL, lone surrogates, in values and field names', () => {
+    expect(unstorable('SN0001')).toBeNull();
+    expect(unstorable('a \u{1F6B2} bike')).toBeNull();
+    expect(unstorable('SN\ud800')).toMatch(/lone UTF-16 surrogate/);
+    expect(unstorable('SN\udc00x')).toMatch(/lone UTF-16 surrogate/);
+    expect(unstorable('a\0b')).toMatch(/NUL/);
+    expect(unstorableInJson({ a: [1, { b: 'x\ud800' }] })).toBe(
+      'a[1].b holds a lone UTF-16 surrogate (not valid Unicode)',
+    );
+    expect(unstorableInJson({ ['k\u0000']: 1 })).toMatch(/field name holds a NUL/);
+    expect(unstorableInJson({ ['Steven Pearce']: 'x\u0000' })).toBe('a field holds a NUL byte');
+  });
+
+  it('makes a [SYSTEM] line that holds it a ride start with an unusable record, saying why', () => {
+    for (const serial of ['SN\\ud800', 'SN\\udc00', 'SN\\u0000']) {
+      const event = ok(systemLine(`{"user_id":7,"name":"A B","bike_serial":"${serial}"}`));
+      expect(event).toMatchObject({
+        kind: 'system',
+        invalid: expect.stringMatching(/^\[SYSTEM\] data: bike_serial holds /) as string,
+      });
+    }
+    expect(reason(systemLine('{"user_id":7,"name":"Jane Secret"'))).toMatch(
+      /^\[SYSTEM\] data is not valid JSON \(at character \d+\)$/,
+    );
+    expect(ok(systemLine('{"user_id":7}'))).toMatchObject({ invalid: null });
+  });
+
+  it('refuses a line or a key that holds it', () => {
+    expect(reason('2022-07-06 23:29:36 b\ud800: Getting user data')).toMatch(/lone UTF-16/);
+    const un = unwrapMessage('{"log":"x\\n","key":"SN\\udc00"}');
+    expect(un).toMatchObject({ kind: 'ok', key: 'SN\udc00' });
+    expect(checkBikeKey('SN\udc00')).toMatch(/message key holds a lone UTF-16 surrogate/);
+    expect(checkBikeKey('SN\u0000')).toMatch(/message key holds a NUL byte/);
+    expect(checkBikeKey('x'.repeat(201))).toMatch(/over 200 characters/);
+    expect(checkBikeKey('SN0001')).toBeNull();
+  });
+});
+
+describe('reasons', () => {
+  it('never quote the line: it may name a rider', () => {
+    const secret = 'Jane Secret, 1 Hidden Lane';
+    const lines = [
+      `2022-07-06 23:29:36 b: [INFO]: Ride - ${secret}`,
+      `2022-07-06 23:29:36 b: [INFO]: Telemetry - ${secret}`,
+      `2022-07-06 23:29:36 b: ${secret}`,
+      `--------- ${secret}`,
+      `2022-07-06 23:29:36 b: [SYSTEM] data = {"name":"${secret}"`,
+    ];
+    for (const line of lines) expect(reason(line)).not.toMatch(/Secret|Hidden/);
+    for (const env of [`{"log": "${secret}`, `{"log": 5, "name": "${secret}"}`]) {
+      const r = unwrapMessage(env);
+      expect(r.kind === 'reject' && r.reason).not.toMatch(/Secret|Hidden/);
+    }
+  });
+});
+
+describe('line size', () => {
+  it('refuses a line over the limit, saying it is too long', () => {
+    expect(checkLineSize(MAX_LINE_BYTES)).toBeNull();
+    expect(checkLineSize(MAX_LINE_BYTES + 1)).toMatch(
+      /^line is too long: 16777217 bytes, over the 16 MiB limit/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { fastUnwrap } from './feed-envelope.js';
 import { wallClockToEpochMs } from './feed-time.js';
+import { unstorable, unstorableInJson } from './storable-text.js';
+
+/** The longest line read whole; a longer one is rejected, keeping only its head. */
+export const MAX_LINE_BYTES = 16 << 20;
+/** How much of a line over the limit is kept, for people to see what it was. */
+export const KEPT_HEAD_BYTES = 4 << 10;
+const MAX_KEY_LENGTH = 200;
 
 /** One line of the bike feed, decoded. Timestamps are epoch milliseconds. */
 export type FeedEvent =
@@ -9,7 +16,14 @@ export type FeedEvent =
       readonly kind: 'system';
       readonly atMs: number;
       readonly host: string;
+      /** The parsed record. */
       readonly data: unknown;
+      /**
+       * Why the record cannot be stored at all, or null. The line still starts a ride whose
+       * rider is unknown, as a record refused by cleaning does: it ends the bike's ride before,
+       * and the readings after it are set aside.
+       */
+      readonly invalid: string | null;
     }
   | {
       readonly kind: 'ride';
@@ -67,7 +81,7 @@ export function unwrapMessage(value: string): Unwrapped {
   try {
     parsed = JSON.parse(value);
   } catch (e) {
-    return reject(`envelope is not valid JSON: ${(e as Error).message}`);
+    return reject(`envelope is not valid JSON${jsonErrorAt(e)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return reject('envelope is not a JSON object');
@@ -75,6 +89,19 @@ export function unwrapMessage(value: string): Unwrapped {
   if (typeof env.log !== 'string') return reject('envelope has no string "log" field');
   const key = typeof env.key === 'string' && env.key.length > 0 ? env.key : null;
   return { kind: 'ok', line: stripEol(env.log), key };
+}
+
+/** Why a message key cannot name a bike (it is stored and compared as one), or null. */
+export function checkBikeKey(key: string): string | null {
+  if (key.length > MAX_KEY_LENGTH) return `message key is over ${MAX_KEY_LENGTH} characters`;
+  const why = unstorable(key);
+  return why && `message key holds ${why}`;
+}
+
+/** Why a line of this many bytes is refused, or null when it is within the limit. */
+export function checkLineSize(bytes: number): string | null {
+  if (bytes <= MAX_LINE_BYTES) return null;
+  return `line is too long: ${bytes} bytes, over the ${MAX_LINE_BYTES >> 20} MiB limit (only its first ${KEPT_HEAD_BYTES >> 10} KiB are kept)`;
 }
 
 function stripEol(s: string): string {
@@ -85,12 +112,12 @@ function stripEol(s: string): string {
 
 /** Parses one feed line; `zone` is the IANA zone the bikes' clocks are in. */
 export function parseLine(line: string, zone: string): ParseResult {
-  // PostgreSQL text cannot hold NUL; no real line has one.
-  if (line.includes('\0')) return reject('line contains a NUL byte');
+  const bad = unstorable(line);
+  if (bad) return reject(`line holds ${bad}`);
   if (line.startsWith(MARKER_PREFIX)) {
     const text = line.slice(MARKER_PREFIX.length).trim();
     if (text.startsWith('beginning of')) return { kind: 'ok', event: { kind: 'marker', text } };
-    return reject(`unknown marker line "${truncate(line)}"`);
+    return reject('unknown marker line: not "--------- beginning of ..."');
   }
   const tsEnd = timestampEnd(line);
   if (tsEnd < 0)
@@ -108,12 +135,14 @@ export function parseLine(line: string, zone: string): ParseResult {
   if (body.startsWith(SYSTEM_PREFIX)) return system(body, atMs, host);
   if (body.startsWith('Getting user data'))
     return { kind: 'ok', event: { kind: 'user-lookup', atMs, host } };
-  return reject(`unknown line kind "${truncate(body)}"`);
+  return reject(
+    'unknown line kind: after the host tag comes neither [INFO]: Ride, [INFO]: Telemetry, [SYSTEM] data = nor Getting user data',
+  );
 }
 
 function telemetry(body: string, atMs: number, host: string): ParseResult {
   const m = TELEMETRY.exec(body);
-  if (!m) return reject(`malformed Telemetry line "${truncate(body)}"`);
+  if (!m) return reject('malformed Telemetry line: not "hrt = N; rpm = N; power = N"');
   const heartRate = Number(m[1]);
   const rpm = Number(m[2]);
   const powerW = Number(m[3]);
@@ -127,7 +156,7 @@ function telemetry(body: string, atMs: number, host: string): ParseResult {
 
 function ride(body: string, atMs: number, host: string): ParseResult {
   const m = RIDE.exec(body);
-  if (!m) return reject(`malformed Ride line "${truncate(body)}"`);
+  if (!m) return reject('malformed Ride line: not "duration = N; resistance = N"');
   const elapsedS = Number(m[1]);
   const resistance = Number(m[2]);
   const bad =
@@ -142,9 +171,14 @@ function system(body: string, atMs: number, host: string): ParseResult {
   try {
     data = JSON.parse(body.slice(SYSTEM_PREFIX.length));
   } catch (e) {
-    return reject(`[SYSTEM] data is not valid JSON: ${(e as Error).message}`);
+    // Not even JSON: a corrupt line of any kind, not known to start a ride. It is set aside alone.
+    return reject(`[SYSTEM] data is not valid JSON${jsonErrorAt(e)}`);
   }
-  return { kind: 'ok', event: { kind: 'system', atMs, host, data } };
+  const bad = unstorableInJson(data);
+  return {
+    kind: 'ok',
+    event: { kind: 'system', atMs, host, data, invalid: bad && `[SYSTEM] data: ${bad}` },
+  };
 }
 
 function checkInt(name: string, v: number, max: number): string | undefined {
@@ -229,6 +263,11 @@ function timestampMs(t: string, end: number, zone: string): number | null {
   return wallClockToEpochMs(day + ((h * 60 + mi) * 60 + s) * 1000 + frac, zone);
 }
 
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+/**
+ * Where JSON.parse gave up, without its message: V8 quotes the text around the error, and a
+ * reason must never carry what a rider record says.
+ */
+function jsonErrorAt(e: unknown): string {
+  const at = /position (\d+)/.exec((e as Error).message);
+  return at ? ` (at character ${at[1]})` : '';
 }

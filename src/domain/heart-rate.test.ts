@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ageOn,
   DEFAULT_ALERT_SETTINGS as S,
   maxHeartRate,
   newHeartRateState,
@@ -8,6 +7,7 @@ import {
   type HeartRateAlert,
   type HeartRateState,
 } from './heart-rate.js';
+import { ageOn } from './age.js';
 
 /** Feeds bpm values one second apart (rpm 60 unless given) and collects the alerts. */
 function feed(

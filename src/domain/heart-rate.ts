@@ -1,3 +1,4 @@
+import { ageOn } from './age.js';
 import type { Gender } from './rider.js';
 
 /** Which formula gives a rider's maximum heart rate. */
@@ -27,17 +28,6 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
 
 // "Normal for a while" before the same kind may fire again: half a minute of normal seconds.
 const RECOVERY_READINGS = 30;
-
-/** Whole years from a `YYYY-MM-DD` birth date to an instant (UTC calendar). */
-export function ageOn(birthDate: string, atMs: number): number {
-  const at = new Date(atMs);
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = at.getUTCFullYear() - y;
-  const beforeBirthday =
-    at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d);
-  if (beforeBirthday) age--;
-  return age;
-}
 
 /**
  * A rider's maximum heart rate in whole bpm: Gulati (206 - 0.88 x age) for women, Tanaka

@@ -1,6 +1,6 @@
 import type { FeedEvent } from './feed.js';
 import { DEFAULT_ALERT_SETTINGS, personalLimits, type MaxHrFormula } from './heart-rate.js';
-import { cleanRider, type Rider } from './rider.js';
+import { accountOf, cleanRider, type CleanRiderResult, type Rider } from './rider.js';
 import {
   addReading,
   emptySummary,
@@ -171,11 +171,13 @@ export class RideTracker {
       case 'user-lookup':
         return;
       case 'system':
-        return this.start(bike, bikeKey, event.atMs, event.data, sink);
+        return this.start(bike, bikeKey, event, sink);
       case 'ride':
       case 'telemetry': {
         if (bike.kind === 'ignoring') return;
         if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.riderId);
+        const misfit = outOfTime(bike.ride, event.atMs);
+        if (misfit) return sink.reject(misfit, null);
         if (event.kind === 'ride') return this.rideLine(bike.ride, event, sink);
         return this.telemetryLine(bike.ride, event, sink);
       }
@@ -203,15 +205,17 @@ export class RideTracker {
   private start(
     bike: BikeState,
     bikeKey: string,
-    atMs: number,
-    data: unknown,
+    e: Extract<FeedEvent, { kind: 'system' }>,
     sink: TrackerSink,
   ): void {
+    const atMs = e.atMs;
     // A replayed [SYSTEM] line of the ride already open (or ignored) changes nothing.
     if (bike.kind === 'riding' && bike.ride.ride.startedAtMs === atMs) return;
     if (bike.kind === 'ignoring' && bike.startedAtMs === atMs) return;
     this.end(bike, sink);
-    const clean = cleanRider(data);
+    const clean: CleanRiderResult = e.invalid
+      ? { kind: 'reject', reason: e.invalid, riderId: accountOf(e.data) }
+      : cleanRider(e.data, atMs);
     if (clean.kind === 'reject') {
       this.bikes.set(bikeKey, {
         kind: 'idle',
@@ -329,6 +333,22 @@ export class RideTracker {
 // true, it would make every later line of the ride look like a replay of stored seconds.
 const MAX_GAP_S = 900;
 const MAX_RIDE_S = 86_400;
+
+/**
+ * Why a line dated `atMs` cannot belong to the ride, or null: a line of a ride is dated after its
+ * start, and within the longest gap of its last reading. Its second count alone would let a ride
+ * dated 2999 take readings of today, or a ride take a reading two days after it.
+ */
+function outOfTime(t: TrackedRide, atMs: number): string | null {
+  if (atMs < t.ride.startedAtMs)
+    return `line is dated ${seconds(t.ride.startedAtMs - atMs)} before its ride began: it is not of this ride`;
+  if (atMs - t.lastAtMs > MAX_GAP_S * 1000)
+    return `line is dated ${seconds(atMs - t.lastAtMs)} after its ride's last reading (over ${MAX_GAP_S} s): it is not of this ride`;
+  return null;
+}
+
+const seconds = (ms: number): string =>
+  ms >= 86_400_000 ? `${Math.round(ms / 86_400_000)} days` : `${Math.round(ms / 1000)} s`;
 
 function tooFarAhead(t: TrackedRide, elapsedS: number): string | null {
   if (elapsedS > MAX_RIDE_S) return `second ${elapsedS} is beyond a day of riding`;

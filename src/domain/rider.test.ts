@@ -15,9 +15,12 @@ const record = {
   original_source: 'direct',
 };
 
+// The recorded ride's day: the record's dates are plausible then.
+const AT = Date.UTC(2022, 6, 6, 23, 29, 35);
+
 describe('cleanRider', () => {
   it('cleans the real record', () => {
-    expect(cleanRider(record)).toEqual({
+    expect(cleanRider(record, AT)).toEqual({
       kind: 'ok',
       rider: {
         riderId: 100,
@@ -40,22 +43,64 @@ describe('cleanRider', () => {
     });
   });
   it('handles dates before 1970 and any other gender', () => {
-    const r = cleanRider({ ...record, date_of_birth: -842140800000, gender: 'nonbinary' });
+    const r = cleanRider({ ...record, date_of_birth: -842140800000, gender: 'nonbinary' }, AT);
     expect(r).toMatchObject({ rider: { birthDate: '1943-04-26', gender: 'other' } });
-    expect(cleanRider({ ...record, gender: undefined })).toMatchObject({
+    expect(cleanRider({ ...record, gender: undefined }, AT)).toMatchObject({
       rider: { gender: 'unknown' },
     });
   });
   it('says which field is wrong', () => {
-    expect(cleanRider({ ...record, user_id: 'x' })).toMatchObject({
+    expect(cleanRider({ ...record, user_id: 'x' }, AT)).toMatchObject({
       kind: 'reject',
       reason: /user_id/,
     });
-    expect(cleanRider({ ...record, address: 'nowhere' })).toMatchObject({ reason: /3 or 4/ });
-    expect(cleanRider(null)).toMatchObject({ kind: 'reject' });
-    expect(cleanRider({ ...record, name: 'Dr.' })).toMatchObject({
+    expect(cleanRider({ ...record, address: 'nowhere' }, AT)).toMatchObject({ reason: /3 or 4/ });
+    expect(cleanRider(null, AT)).toMatchObject({ kind: 'reject' });
+    expect(cleanRider({ ...record, name: 'Dr.' }, AT)).toMatchObject({
       reason: /no name after its title/,
     });
+  });
+  it('never quotes what the record says in its reason', () => {
+    const bad = [
+      { ...record, name: 'Dr. ' },
+      { ...record, address: 'Flat 1,Secret Street' },
+      { ...record, email_address: 42 },
+    ];
+    for (const r of bad) {
+      const res = cleanRider(r, AT);
+      expect(res.kind).toBe('reject');
+      if (res.kind === 'reject') {
+        expect(res.reason).not.toMatch(/Secret|Steven|Pearce|Simpson|gmail/);
+        expect(res.riderId).toBe(100);
+      }
+    }
+    // The account is read from a string too, so that erasing it finds the line.
+    expect(cleanRider({ ...record, user_id: '777' }, AT)).toMatchObject({ riderId: 777 });
+    expect(cleanRider({ ...record, user_id: 'x7' }, AT)).toMatchObject({ riderId: null });
+  });
+  it('refuses dates that cannot be true at the message: born after it, too young or old, an account from the future', () => {
+    const day = 86_400_000;
+    const reasons = [
+      { ...record, date_of_birth: AT + 365 * day },
+      { ...record, date_of_birth: Date.UTC(2019, 0, 1) },
+      { ...record, date_of_birth: Date.UTC(1901, 0, 1) },
+      { ...record, account_create_date: Date.UTC(2099, 0, 1) },
+      { ...record, account_create_date: Date.UTC(1950, 0, 1) },
+    ].map((r) => {
+      const res = cleanRider(r, AT);
+      return res.kind === 'reject' ? res.reason : 'accepted';
+    });
+    expect(reasons).toEqual([
+      'rider date_of_birth is after the message was sent',
+      'rider date_of_birth gives an age of 3 at the message, outside 10-110',
+      'rider date_of_birth gives an age of 121 at the message, outside 10-110',
+      'rider account_create_date is after the message was sent',
+      'rider account_create_date is before their date_of_birth',
+    ]);
+    // An account made on the ride's UTC day, read by a bike whose clock is ahead of UTC, is fine.
+    expect(cleanRider({ ...record, account_create_date: Date.UTC(2022, 6, 7) }, AT).kind).toBe(
+      'ok',
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ageOn } from './age.js';
 
 /** A cleaned rider, ready for the `riders` table. Dates are `YYYY-MM-DD` (UTC). */
 export interface Rider {
@@ -50,12 +51,8 @@ const epochDate = z
   .int()
   .refine((v) => v >= MIN_DATE_MS && v < MAX_DATE_MS, 'must be epoch ms between 1900 and 2100');
 
-// PostgreSQL text cannot hold NUL, which JSON can smuggle in as \u0000.
-const text = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((s) => !s.includes('\0'), 'contains a NUL byte');
+// Whether text can be stored at all is decided once, where the record is parsed (storable-text).
+const text = (max: number) => z.string().max(max);
 
 const RawRider = z.object({
   // Stored as bigint: anything a JS number holds exactly.
@@ -72,8 +69,15 @@ const RawRider = z.object({
   original_source: text(100).nullish(),
 });
 
-/** Cleans the `[SYSTEM] data = {...}` record into a rider, or says what is wrong with it. */
-export function cleanRider(data: unknown): CleanRiderResult {
+/** The ages a rider can have: outside them a birth date is a corrupt record, not a person. */
+export const RIDER_AGE_RANGE = { min: 10, max: 110 } as const;
+
+/**
+ * Cleans the `[SYSTEM] data = {...}` record into a rider, or says what is wrong with it. Its
+ * dates must be plausible at `atMs`, the message's own time: born before it at an age in
+ * RIDER_AGE_RANGE, and an account not created after it (a day's grace for time zones).
+ */
+export function cleanRider(data: unknown, atMs: number): CleanRiderResult {
   const parsed = RawRider.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -81,6 +85,12 @@ export function cleanRider(data: unknown): CleanRiderResult {
     return reject(`rider ${where}: ${issue?.message ?? 'invalid'}`, data);
   }
   const r = parsed.data;
+  const implausible = implausibleDates(
+    r.date_of_birth ?? null,
+    r.account_create_date ?? null,
+    atMs,
+  );
+  if (implausible) return { kind: 'reject', reason: implausible, riderId: r.user_id };
   const name = splitName(r.name);
   if (!name)
     return {
@@ -92,7 +102,7 @@ export function cleanRider(data: unknown): CleanRiderResult {
   if (!address)
     return {
       kind: 'reject',
-      reason: `rider address "${r.address}" needs 3 or 4 comma-separated parts (line 1, [line 2,] town, postcode)`,
+      reason: 'rider address needs 3 or 4 comma-separated parts (line 1, [line 2,] town, postcode)',
       riderId: r.user_id,
     };
   return {
@@ -111,6 +121,31 @@ export function cleanRider(data: unknown): CleanRiderResult {
       bikeSerial: r.bike_serial?.trim() || null,
     },
   };
+}
+
+// Account dates are UTC midnights and feed times are local: a day's grace either way.
+const GRACE_MS = DAY_MS;
+
+/** Why a record's dates cannot be true at the message's time, or null. Reasons quote no date. */
+function implausibleDates(
+  bornMs: number | null,
+  createdMs: number | null,
+  atMs: number,
+): string | null {
+  if (bornMs !== null) {
+    if (bornMs > atMs) return 'rider date_of_birth is after the message was sent';
+    const age = ageOn(isoDate(bornMs), atMs);
+    const { min, max } = RIDER_AGE_RANGE;
+    if (age < min || age > max)
+      return `rider date_of_birth gives an age of ${age} at the message, outside ${min}-${max}`;
+  }
+  if (createdMs !== null) {
+    if (createdMs > atMs + GRACE_MS)
+      return 'rider account_create_date is after the message was sent';
+    if (bornMs !== null && createdMs < bornMs)
+      return 'rider account_create_date is before their date_of_birth';
+  }
+  return null;
 }
 
 function reject(reason: string, data: unknown): CleanRiderResult {

@@ -35,7 +35,7 @@ export class BatchBuilder implements TrackerSink {
     if (this.count === 0) this.firstAtMs = Date.now();
     this.current = msg;
     this.count++;
-    this.positions.set(msg.partition, { next: msg.next });
+    this.positions.set(msg.partition, { next: msg.next, identity: msg.identity ?? null });
   }
 
   rideStarted(ride: RideStart, rider: Rider): void {

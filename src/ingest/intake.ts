@@ -1,4 +1,11 @@
-import { parseLine, unwrapMessage } from '../domain/feed.js';
+import {
+  KEPT_HEAD_BYTES,
+  MAX_LINE_BYTES,
+  checkBikeKey,
+  checkLineSize,
+  parseLine,
+  unwrapMessage,
+} from '../domain/feed.js';
 import type { RideTracker } from '../domain/ride-tracker.js';
 import type { BatchBuilder } from './batch-builder.js';
 import type { SourceMessage } from './source.js';
@@ -11,15 +18,22 @@ export function intake(
   feedTimeZone: string,
 ): void {
   builder.begin(msg);
+  const tooLong = checkLineSize(sizeOf(msg));
+  // Only the head of a line over the limit is kept (the file source has cut it already).
+  if (tooLong) return builder.rejectAs(tooLong, null, msg.value.slice(0, KEPT_HEAD_BYTES));
   const un = unwrapMessage(msg.value);
   if (un.kind === 'reject') return builder.reject(un.reason, null);
   const parsed = parseLine(un.line, feedTimeZone);
   if (parsed.kind === 'reject') return builder.reject(parsed.reason, null);
   const key = msg.key ?? un.key;
-  if (key !== null && (key.includes('\0') || key.length > 200))
-    return builder.reject(
-      'message key is not a bike serial (NUL byte or over 200 characters)',
-      null,
-    );
+  const badKey = key === null ? null : checkBikeKey(key);
+  if (badKey) return builder.reject(badKey, null);
   tracker.apply(key, parsed.event, builder);
+}
+
+/** The message's size in bytes, counted only when its length says it could be over the limit. */
+function sizeOf(msg: SourceMessage): number {
+  if (msg.cutFromBytes !== undefined) return msg.cutFromBytes;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most messages need no count at all.
+  return msg.value.length * 3 <= MAX_LINE_BYTES ? 0 : Buffer.byteLength(msg.value);
 }

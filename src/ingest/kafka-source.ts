@@ -145,7 +145,7 @@ class KafkaRead {
       if (gen !== this.generation || this.ending) return false;
       const resume: Record<number, number | 'earliest'> = {};
       for (const partition of partitions) {
-        const pos = positions.get(partition);
+        const pos = positions.get(partition)?.position;
         // The database is the truth: group offsets are only a mirror for lag tooling.
         const offset = pos === undefined ? EARLIEST : String(pos);
         this.consumer.seek({ topic: this.opts.topic, partition, offset });

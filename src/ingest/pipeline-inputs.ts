@@ -1,4 +1,4 @@
-import type { Positions, Source, SourceMessage } from './source.js';
+import type { PositionLoader, Source, SourceMessage } from './source.js';
 
 /** What the pipeline must act on next. */
 export type PipelineInput =
@@ -44,7 +44,7 @@ export class PipelineInputs {
 
   constructor(
     source: Source,
-    loadPositions: (partitions: readonly number[]) => Promise<Positions>,
+    loadPositions: PositionLoader,
     private readonly signal: AbortSignal,
     private readonly maxBatchWaitMs: number,
   ) {
@@ -52,7 +52,7 @@ export class PipelineInputs {
     // pipeline that failed must not leave its source waiting (and its shutdown with it).
     signal.addEventListener('abort', this.stopReading, { once: true });
     if (signal.aborted) this.reading.abort();
-    const load = async (partitions: readonly number[]): Promise<Positions> => {
+    const load: PositionLoader = async (partitions) => {
       if (this.loads++ > 0 && !this.closed) {
         const done = new Promise<void>((r) => (this.rebuildDone = r));
         this.rebuildWanted = true;

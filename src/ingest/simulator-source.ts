@@ -27,7 +27,7 @@ async function* generate(
   load: PositionLoader,
   signal: AbortSignal,
 ): AsyncGenerator<SourceMessage[]> {
-  const skip = (await load([0])).get(0) ?? 0;
+  const skip = (await load([0])).get(0)?.position ?? 0;
   let seq = 0;
   let out: SourceMessage[] = [];
   for (const m of simulateFleet(opts)) {

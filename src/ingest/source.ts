@@ -10,13 +10,28 @@ export interface SourceMessage {
   readonly key: string | null;
   /** Raw message value as text. */
   readonly value: string;
+  /** Set when the source kept only the head of a line over the size limit: its whole size in bytes. */
+  readonly cutFromBytes?: number;
+  /**
+   * What the positions are positions in, for a source whose stream can be replaced under the
+   * same name (a file's fingerprint); stored with the position and handed back on resume.
+   */
+  readonly identity?: string;
 }
 
-/** Positions to resume from, per partition: the `next` of the last stored message. */
+/** Positions per partition: the `next` of the last stored message. */
 export type Positions = ReadonlyMap<number, number>;
 
+/** A partition's stored position, with the identity of what it is a position in (or null). */
+export interface StoredPosition {
+  readonly position: number;
+  readonly identity: string | null;
+}
+
 /** Where a source asks for the stored positions of the partitions it is about to read. */
-export type PositionLoader = (partitions: readonly number[]) => Promise<Positions>;
+export type PositionLoader = (
+  partitions: readonly number[],
+) => Promise<ReadonlyMap<number, StoredPosition>>;
 
 /** A stream of feed messages with positions; it resumes from positions the pipeline stored. */
 export interface Source {

@@ -24,9 +24,11 @@ export interface RideAlert {
   readonly alert: HeartRateAlert;
 }
 
-/** Where a partition's reading reached: the position to resume from. */
+/** Where a partition's reading reached: the position to resume from, and what it is a position in. */
 export interface SourcePosition {
   readonly next: number;
+  /** A file's identity (see the file source); null for Kafka and the simulator. */
+  readonly identity: string | null;
 }
 
 /** Everything one batch writes, in one transaction, with the source positions it reached. */

@@ -25,6 +25,7 @@ export async function finishBatch(tx: Queryable, end: BatchEnd, idOf: RideIdOf):
     sql`WITH completed AS (${completeReadings(end.completions, idOf)}),
              summaries AS (${updateSummaries(end.progress, idOf)}),
              rejected AS (${insertRejects(end.source, end.rejects)}),
+             rejects_counted AS (${countRejects(end.source)}),
              alerted AS (${insertAlerts(end.alerts, idOf)})
         ${savePositions(end.source, end.positions)}`,
   );
@@ -69,7 +70,8 @@ function updateSummaries(progress: readonly RideProgress[], idOf: RideIdOf): Sql
       reading_count = s.reading_count,
       avg_heart_rate = s.avg_hr, min_heart_rate = s.min_hr, max_heart_rate = s.max_hr,
       avg_rpm = s.avg_rpm, avg_resistance = s.avg_res, avg_power_w = s.avg_pw,
-      max_power_w = s.max_pw, energy_kj = s.energy_kj, seconds_above_max = s.above_max
+      max_power_w = s.max_pw, energy_kj = s.energy_kj, seconds_above_max = s.above_max,
+      heard_at = now()
     FROM unnest(${ids}::bigint[],
                 ${u.map((x) => (x.endedAtMs === null ? null : isoFast(x.endedAtMs)))}::timestamptz[],
                 ${s((x) => x.durationS)}::int[], ${s((x) => x.readingCount)}::int[],
@@ -86,13 +88,23 @@ function updateSummaries(progress: readonly RideProgress[], idOf: RideIdOf): Sql
 // PostgreSQL text cannot hold NUL; everything else of a rejected line is kept verbatim.
 const storable = (s: string): string => (s.includes('\0') ? s.replace(/\0/g, '\\0') : s);
 
+/** Rejects are unique by position, so a replay stores none twice; RETURNING says which were new. */
 function insertRejects(source: string, rejects: readonly RejectRow[]): Sql {
   return sql`
-    INSERT INTO rejected_messages (source, partition, position, raw, reason)
+    INSERT INTO rejected_messages (source, partition, position, raw, reason, rider_id)
     SELECT ${source}, * FROM unnest(${rejects.map((r) => r.partition)}::int[],
       ${rejects.map((r) => r.position)}::bigint[], ${rejects.map((r) => storable(r.raw))}::text[],
-      ${rejects.map((r) => storable(r.reason))}::text[])
-    ON CONFLICT (source, partition, position) DO NOTHING`;
+      ${rejects.map((r) => storable(r.reason))}::text[], ${rejects.map((r) => r.riderId)}::bigint[])
+    ON CONFLICT (source, partition, position) DO NOTHING
+    RETURNING partition`;
+}
+
+/** Adds the rejects stored now to their partitions' running counts (read by /metrics). */
+function countRejects(source: string): Sql {
+  return sql`
+    INSERT INTO rejected_counts (source, partition, stored)
+    SELECT ${source}::text, partition, count(*) FROM rejected GROUP BY partition
+    ON CONFLICT (source, partition) DO UPDATE SET stored = rejected_counts.stored + EXCLUDED.stored`;
 }
 
 /** The outbox: an alert is unique by ride, kind and second, so a replay adds none. */
@@ -112,9 +124,11 @@ function insertAlerts(alerts: readonly RideAlert[], idOf: RideIdOf): Sql {
 function savePositions(source: string, positions: ReadonlyMap<number, SourcePosition>): Sql {
   const entries = [...positions];
   return sql`
-    INSERT INTO source_offsets (source, partition, position)
+    INSERT INTO source_offsets (source, partition, position, identity)
     SELECT ${source}, * FROM unnest(${entries.map(([p]) => p)}::int[],
-                                    ${entries.map(([, pos]) => pos.next)}::bigint[])
-    ON CONFLICT (source, partition) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+                                    ${entries.map(([, pos]) => pos.next)}::bigint[],
+                                    ${entries.map(([, pos]) => pos.identity)}::text[])
+    ON CONFLICT (source, partition) DO UPDATE
+      SET position = EXCLUDED.position, identity = EXCLUDED.identity, updated_at = now()
       WHERE source_offsets.position < EXCLUDED.position`;
 }

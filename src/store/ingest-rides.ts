@@ -12,7 +12,7 @@ const REFUSED: StoredRide = { kind: 'refused' };
 
 /**
  * Stores the rides that begin in a batch, with their riders, and says what became of each: its
- * id (and whether its row was there already), or refused because its rider was erased.
+ * id (and whether its row was there already), or refused (deleted before, or its rider erased).
  */
 export async function storeStartedRides(
   tx: Queryable,
@@ -20,7 +20,7 @@ export async function storeStartedRides(
 ): Promise<Map<RideStart, StoredRide>> {
   const learned = new Map<RideStart, StoredRide>();
   if (started.length === 0) return learned;
-  const { kept, refused } = await withoutErased(tx, started);
+  const { kept, refused } = await withoutRefused(tx, started);
   for (const s of refused) learned.set(s.ride, REFUSED);
   // One row per rider and per ride key: ON CONFLICT DO UPDATE may not touch a row twice.
   const riders = [...new Map(kept.map((s) => [s.rider.riderId, s.rider])).values()];
@@ -53,28 +53,49 @@ export async function storeStartedRides(
 }
 
 /**
- * Splits off the rides of erased riders that began no later than the erasure, or than the latest
- * ride it erased (a bike's clock may run ahead): a replay, or a batch racing the erasure. The
- * shared lock orders this batch against an erasure, which holds it exclusively.
+ * Splits off the rides the store must not keep: rides deleted over the API (a tombstone holds
+ * their key, whatever source replays them), and rides of erased riders that began no later than
+ * the erasure, or than the latest ride it erased (a bike's clock may run ahead): a replay, or a
+ * batch racing the erasure. The shared lock orders this batch against an erasure, which holds it
+ * exclusively.
  */
-async function withoutErased(
+async function withoutRefused(
   tx: Queryable,
   started: readonly StartedRide[],
 ): Promise<{ kept: StartedRide[]; refused: StartedRide[] }> {
   await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
-  const ids = [...new Set(started.map((s) => s.rider.riderId))];
-  const erased = await tx.query<{ rider_id: number; erased_ms: number }>(
-    `SELECT rider_id,
-            (extract(epoch FROM max(greatest(erased_at, erased_through))) * 1000)::float8 AS erased_ms
-     FROM erasures WHERE rider_id = ANY($1::bigint[]) GROUP BY rider_id`,
-    [ids],
+  const rows = await run<{
+    rider_id: number | null;
+    erased_ms: number | null;
+    ride_key: string | null;
+  }>(
+    tx,
+    sql`SELECT rider_id,
+               (extract(epoch FROM max(greatest(erased_at, erased_through))) * 1000)::float8 AS erased_ms,
+               NULL AS ride_key
+        FROM erasures WHERE rider_id = ANY(${[...new Set(started.map((s) => s.rider.riderId))]}::bigint[])
+        GROUP BY rider_id
+        UNION ALL
+        SELECT NULL, NULL, d.bike_serial || '|' || (extract(epoch FROM d.started_at) * 1000)::bigint
+        FROM deleted_rides d
+        JOIN unnest(${started.map((s) => s.ride.bikeSerial)}::text[],
+                    ${started.map((s) => isoFast(s.ride.startedAtMs))}::timestamptz[]) AS n(bike_serial, started_at)
+          ON d.bike_serial = n.bike_serial AND d.started_at = n.started_at`,
   );
-  if (erased.length === 0) return { kept: [...started], refused: [] };
-  const erasedAt = new Map(erased.map((e) => [e.rider_id, e.erased_ms]));
+  if (rows.length === 0) return { kept: [...started], refused: [] };
+  const erasedAt = new Map<number, number>();
+  const deleted = new Set<string>();
+  for (const r of rows) {
+    if (r.rider_id !== null && r.erased_ms !== null) erasedAt.set(r.rider_id, r.erased_ms);
+    if (r.ride_key !== null) deleted.add(r.ride_key);
+  }
   const kept: StartedRide[] = [];
   const refused: StartedRide[] = [];
-  for (const s of started)
-    (s.ride.startedAtMs > (erasedAt.get(s.rider.riderId) ?? -Infinity) ? kept : refused).push(s);
+  for (const s of started) {
+    const isDeleted = deleted.has(`${s.ride.bikeSerial}|${s.ride.startedAtMs}`);
+    const isErased = s.ride.startedAtMs <= (erasedAt.get(s.rider.riderId) ?? -Infinity);
+    (isDeleted || isErased ? refused : kept).push(s);
+  }
   // Remembered, so that a restarted ingest goes on ignoring what follows of them.
   await suppressRides(
     tx,
@@ -117,8 +138,9 @@ function endSuppressions(rides: readonly RideStart[]): Sql {
  */
 function insertRides(rides: readonly RideStart[]): Sql {
   return sql`
-    INSERT INTO rides (rider_id, bike_serial, bike_key, started_at, rider_age, personal_max_bpm)
-    SELECT * FROM unnest(${rides.map((r) => r.riderId)}::bigint[],
+    INSERT INTO rides (rider_id, bike_serial, bike_key, started_at, rider_age, personal_max_bpm,
+      heard_at)
+    SELECT *, now() FROM unnest(${rides.map((r) => r.riderId)}::bigint[],
       ${rides.map((r) => r.bikeSerial)}::text[], ${rides.map((r) => r.bikeKey)}::text[],
       ${rides.map((r) => isoFast(r.startedAtMs))}::timestamptz[],
       ${rides.map((r) => r.riderAge)}::int[], ${rides.map((r) => r.personalMaxBpm)}::int[])

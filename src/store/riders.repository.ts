@@ -1,5 +1,7 @@
 import type { Queryable } from './db.js';
 import type { RiderRow } from './rides.repository.js';
+import { deleteRejects } from './rejects.repository.js';
+import { sql, type Sql } from './sql.js';
 import { suppressRides } from './suppressed-rides.repository.js';
 
 /** A rider's totals over all their stored rides. */
@@ -98,20 +100,15 @@ export async function eraseRider(
   );
   const ids = rides.map((r) => r.ride_id);
   const latest = rides.length ? Math.max(...rides.map((r) => r.started_at.getTime())) : null;
-  // A rejected line names the rider by account number (as the feed writes it, JSON-escaped
-  // inside the envelope) or by email address.
-  const idPattern = `user_id\\\\?"\\s*:\\s*${riderId}(?![0-9])`;
-  const [counts] = await tx.query<{ readings: number; alerts: number; rejected: number }>(
+  const [counts] = await tx.query<{ readings: number; alerts: number }>(
     `WITH x AS (DELETE FROM readings WHERE ride_id = ANY($1::bigint[]) RETURNING 1),
-          a AS (DELETE FROM alerts WHERE rider_id = $2 OR ride_id = ANY($1::bigint[]) RETURNING 1),
-          j AS (DELETE FROM rejected_messages
-                WHERE raw ~ $3 OR ($4::text IS NOT NULL AND strpos(raw, $4::text) > 0) RETURNING 1)
-     SELECT (SELECT count(*) FROM x)::int AS readings, (SELECT count(*) FROM a)::int AS alerts,
-            (SELECT count(*) FROM j)::int AS rejected`,
-    [ids, riderId, idPattern, rider?.email ?? null],
+          a AS (DELETE FROM alerts WHERE rider_id = $2 OR ride_id = ANY($1::bigint[]) RETURNING 1)
+     SELECT (SELECT count(*) FROM x)::int AS readings, (SELECT count(*) FROM a)::int AS alerts`,
+    [ids, riderId],
   );
+  const rejected = await deleteRejects(tx, rejectsNaming(riderId, rider?.email ?? null));
   // Nothing of theirs was stored (not even a rejected line naming them): nothing to record.
-  if (!rider && ids.length === 0 && !counts?.rejected) return null;
+  if (!rider && ids.length === 0 && rejected === 0) return null;
   const [record] = await tx.query<ErasureRecord>(
     `INSERT INTO erasures (rider_id, requested_by, rides_deleted, readings_deleted, alerts_deleted,
        rejected_deleted, erased_through) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -123,10 +120,21 @@ export async function eraseRider(
       ids.length,
       counts?.readings ?? 0,
       counts?.alerts ?? 0,
-      counts?.rejected ?? 0,
+      rejected,
       latest === null ? null : new Date(latest).toISOString(),
     ],
   );
   if (!record) throw new Error('erasure record was not written');
   return record;
+}
+
+/**
+ * The rejected lines that name a rider: by the account the line was read to name (any form the
+ * feed wrote it in), or, for lines that could not be read, by the account number in the raw text
+ * as a number or a string, JSON-escaped inside the envelope or not, or by their email address.
+ */
+function rejectsNaming(riderId: number, email: string | null): Sql {
+  const idInRaw = `user_id\\\\?"\\s*:\\s*(\\\\?"\\s*)?0*${riderId}(\\.0*)?(?![0-9.eE])`;
+  const byEmail = email === null ? sql`false` : sql`strpos(raw, ${email}::text) > 0`;
+  return sql`(rider_id = ${riderId} OR raw ~ ${idInRaw} OR ${byEmail})`;
 }

@@ -150,32 +150,39 @@ export async function ridesStartedBetween(
 export type DeleteRideResult =
   | { kind: 'deleted'; readings: number; alerts: number }
   | { kind: 'not_found' }
-  | { kind: 'in_progress'; lastReadingAt: Date };
+  | { kind: 'in_progress'; lastWrittenAt: Date };
 
 /**
- * Deletes a ride with its readings and alerts in one transaction (readings have no foreign key).
- * A ride heard from within `activeWindowS` is still being ridden and is refused. The ride row is
- * deleted first: its row lock orders this against an ingest batch writing to the same ride.
+ * Deletes a ride with its readings and alerts in one transaction (readings have no foreign key),
+ * and leaves a tombstone so that no replay of the feed brings it back. A ride that ingest wrote
+ * to within `activeWindowS` (by the database's clock, not the bike's) is still being ridden and
+ * is refused. The ride row is deleted first: its row lock orders this against an ingest batch
+ * writing to the same ride.
  */
 export async function deleteRide(
   tx: Queryable,
   rideId: number,
   activeWindowS: number,
 ): Promise<DeleteRideResult> {
-  const gone = await tx.query<{ bike_key: string; started_at: Date; open: boolean }>(
+  const gone = await tx.query<{
+    bike_key: string;
+    bike_serial: string;
+    started_at: Date;
+    open: boolean;
+  }>(
     `DELETE FROM rides WHERE ride_id = $1
-       AND NOT (ended_at IS NULL
-                AND started_at + duration_s * interval '1 second' > now() - $2 * interval '1 second')
-     RETURNING bike_key, started_at, ended_at IS NULL AS open`,
+       AND NOT (ended_at IS NULL AND heard_at > now() - $2 * interval '1 second')
+     RETURNING bike_key, bike_serial, started_at, ended_at IS NULL AS open`,
     [rideId, activeWindowS],
   );
-  if (gone.length === 0) {
-    const open = await tx.query<{ last_at: Date }>(
-      `SELECT started_at + duration_s * interval '1 second' AS last_at FROM rides WHERE ride_id = $1`,
+  const ride = gone[0];
+  if (!ride) {
+    const open = await tx.query<{ heard_at: Date }>(
+      'SELECT heard_at FROM rides WHERE ride_id = $1',
       [rideId],
     );
     return open[0]
-      ? { kind: 'in_progress', lastReadingAt: open[0].last_at }
+      ? { kind: 'in_progress', lastWrittenAt: open[0].heard_at }
       : { kind: 'not_found' };
   }
   await suppressRides(
@@ -184,9 +191,11 @@ export async function deleteRide(
   );
   const [counts] = await tx.query<{ readings: number; alerts: number }>(
     `WITH r AS (DELETE FROM readings WHERE ride_id = $1 RETURNING 1),
-          a AS (DELETE FROM alerts WHERE ride_id = $1 RETURNING 1)
+          a AS (DELETE FROM alerts WHERE ride_id = $1 RETURNING 1),
+          t AS (INSERT INTO deleted_rides (bike_serial, started_at) VALUES ($2, $3)
+                ON CONFLICT DO NOTHING)
      SELECT (SELECT count(*) FROM r)::int AS readings, (SELECT count(*) FROM a)::int AS alerts`,
-    [rideId],
+    [rideId, ride.bike_serial, ride.started_at],
   );
   return { kind: 'deleted', readings: counts?.readings ?? 0, alerts: counts?.alerts ?? 0 };
 }
