@@ -27,6 +27,20 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('keeps rejected lines 30 days unless told otherwise, and for ever with 0', () => {
+    expect(loadConfig({}).ingest.rejectedRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ REJECTED_RETENTION: '7d' }).ingest.rejectedRetentionMs).toBe(
+      7 * 86_400_000,
+    );
+    expect(loadConfig({ REJECTED_RETENTION: '12h' }).ingest.rejectedRetentionMs).toBe(
+      12 * 3_600_000,
+    );
+    expect(loadConfig({ REJECTED_RETENTION: '0' }).ingest.rejectedRetentionMs).toBeNull();
+    expect(fail({ REJECTED_RETENTION: 'a month' })).toMatch(
+      /REJECTED_RETENTION: must be a duration such as 300, 90s, 5m, 1h or 30d/,
+    );
+  });
+
   it('turns SASL credentials into SASL_SSL', () => {
     const c = loadConfig({
       KAFKA_BROKERS: 'a:9092,b:9093',

@@ -17,15 +17,17 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
-// A duration as "300" (seconds), "90s", "5m" or "1h", in milliseconds.
+// A duration as "300" (seconds), "90s", "5m", "1h" or "30d", in milliseconds.
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const duration = z
   .string()
-  .regex(/^\d+(s|m|h)?$/, 'must be a duration such as 300, 90s, 5m or 1h')
-  .transform((v) => {
-    const n = parseInt(v, 10);
-    const unit = v.endsWith('h') ? 3_600_000 : v.endsWith('m') ? 60_000 : 1_000;
-    return n * unit;
-  });
+  .regex(/^\d+(s|m|h|d)?$/, 'must be a duration such as 300, 90s, 5m, 1h or 30d')
+  .transform((v) => parseInt(v, 10) * (UNIT_MS[v.replace(/^\d+/, '')] ?? 1_000));
 
 const Env = z
   .object({
@@ -58,6 +60,7 @@ const Env = z
       .default('info'),
     INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(20_000),
     INGEST_BATCH_WAIT_MS: int(1, 60_000).default(100),
+    REJECTED_RETENTION: duration.default(30 * 86_400_000),
     ALERT_MAX_HR_FORMULA: z
       .enum(['gulati-tanaka', 'fox'], { message: 'must be gulati-tanaka or fox' })
       .default('gulati-tanaka'),
@@ -136,7 +139,12 @@ export interface Config {
   readonly feedTimeZone: string;
   readonly port: number;
   readonly logLevel: string;
-  readonly ingest: { readonly batchMessages: number; readonly batchWaitMs: number };
+  readonly ingest: {
+    readonly batchMessages: number;
+    readonly batchWaitMs: number;
+    /** Rejected lines older than this are deleted (null: kept for ever). */
+    readonly rejectedRetentionMs: number | null;
+  };
   readonly alerts: AlertSettings;
   readonly mail: {
     /** null: no mail server; alert mails stay in the outbox. */
@@ -197,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     ingest: Object.freeze({
       batchMessages: e.INGEST_BATCH_MESSAGES,
       batchWaitMs: e.INGEST_BATCH_WAIT_MS,
+      rejectedRetentionMs: e.REJECTED_RETENTION === 0 ? null : e.REJECTED_RETENTION,
     }),
     mail: Object.freeze({
       smtpUrl: e.SMTP_URL ?? null,

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { runPipeline, type PipelineStats } from '../ingest/pipeline.js';
 import type { Source } from '../ingest/source.js';
 import type { Db } from '../store/db.js';
+import { runRejectRetention } from './retention-service.js';
 
 /** A running ingest pipeline with its live stats (read by /health) and its completion. */
 export interface IngestService {
@@ -42,7 +43,17 @@ export function startIngest(opts: {
     lastReport = { at: now, messages: s.messages };
   };
   log.info('ingest starting');
-  const done = runPipeline({
+  // Housekeeping runs beside the pipeline and ends with it.
+  const housekeeping = new AbortController();
+  const abortHousekeeping = (): void => housekeeping.abort();
+  opts.signal.addEventListener('abort', abortHousekeeping, { once: true });
+  const retention = runRejectRetention({
+    db: opts.db,
+    retentionMs: opts.config.ingest.rejectedRetentionMs,
+    logger: opts.logger,
+    signal: housekeeping.signal,
+  });
+  const pipeline = runPipeline({
     db: opts.db,
     source: opts.source,
     feedTimeZone: opts.config.feedTimeZone,
@@ -59,6 +70,11 @@ export function startIngest(opts: {
     latest = s;
     progress(s, true);
     return s;
+  });
+  const done = pipeline.finally(async () => {
+    abortHousekeeping();
+    opts.signal.removeEventListener('abort', abortHousekeeping);
+    await retention;
   });
   return { stats: () => latest, done };
 }

@@ -17,7 +17,8 @@ export async function snapshot(db: Db): Promise<Snapshot> {
       `SELECT rider_id, bike_serial, bike_key, started_at, ended_at, duration_s, reading_count,
               round(avg_heart_rate::numeric, 6) AS avg_hr, min_heart_rate, max_heart_rate,
               round(avg_rpm::numeric, 6) AS avg_rpm, round(avg_resistance::numeric, 6) AS avg_res,
-              round(avg_power_w::numeric, 6) AS avg_pw, max_power_w, round(energy_kj::numeric, 6) AS kj
+              round(avg_power_w::numeric, 6) AS avg_pw, max_power_w, round(energy_kj::numeric, 6) AS kj,
+              rider_age, personal_max_bpm, seconds_above_max
        FROM rides ORDER BY bike_serial, started_at`,
     ),
     readings: await db.query(
@@ -25,10 +26,10 @@ export async function snapshot(db: Db): Promise<Snapshot> {
        FROM readings x JOIN rides r USING (ride_id) ORDER BY r.bike_serial, r.started_at, x.elapsed_s`,
     ),
     rejected: await db.query(
-      'SELECT source, partition, position, raw, reason FROM rejected_messages ORDER BY source, partition, position',
+      'SELECT source, partition, position, raw, reason, rider_id FROM rejected_messages ORDER BY source, partition, position',
     ),
     offsets: await db.query(
-      'SELECT source, partition, position FROM source_offsets ORDER BY source, partition',
+      'SELECT source, partition, position, identity FROM source_offsets ORDER BY source, partition',
     ),
     alerts: await db.query(
       `SELECT r.bike_serial, r.started_at, a.rider_id, a.kind, a.readings, a.limit_bpm,
