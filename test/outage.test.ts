@@ -1,4 +1,5 @@
 // A database outage pauses the pipeline; it retries with backoff and loses nothing.
+import { statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
@@ -12,6 +13,12 @@ import { createPgDatabase } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
 import { snapshot } from './support/snapshot.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
+
+/** Waits until `cond` holds (checked every 5 ms), for at most 30 s. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 6_000 && !cond(); i++) await sleep(5);
+  expect(cond()).toBe(true);
+}
 
 describe('database outage', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -69,13 +76,17 @@ describe('database outage', () => {
       signal: new AbortController().signal,
       onCommit: () => void commits++,
     });
+    const retries = (): number =>
+      warnings.filter((w) => w.includes('batch write waits and retries')).length;
     for (const after of [3, 25]) {
-      while (commits < after) await sleep(5);
+      await until(() => commits >= after);
+      const before = retries();
       await proxy.down();
-      // A commit already on its way back when the link was cut may still land; after that, none.
-      await sleep(200);
+      // A commit already on its way back when the link was cut may still land; once a write
+      // has failed, none until the link is back, through several retries.
+      await until(() => retries() > before);
       const frozen = commits;
-      await sleep(1_300);
+      await until(() => retries() >= before + 3);
       expect(commits).toBe(frozen);
       await proxy.up();
     }
@@ -89,6 +100,72 @@ describe('database outage', () => {
     expect(got.rides).toEqual(want.rides);
     expect(got.readings).toEqual(want.readings);
     expect(got.riders).toEqual(want.riders);
+  });
+
+  it('stops at once when told to during an outage; the next run stores what that batch held', async () => {
+    const feed = tempFile(
+      [
+        ...simulateFleet({
+          bikes: 3,
+          ridesPerBike: 1,
+          seed: 12,
+          startMs: Date.UTC(2022, 6, 6),
+          abnormalShare: 0,
+        }),
+      ].map((m) => `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`),
+    );
+    const reference = await createPgDatabase();
+    const target = await createPgDatabase();
+    cleanup.push(reference.drop, target.drop);
+    const refDb = openPgDb(reference.url);
+    cleanup.push(() => refDb.close());
+    await migrate(refDb);
+    await ingestFile(refDb, feed);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    cleanup.push(() => proxy.close());
+    const url = new URL(target.url);
+    url.port = String(proxy.port);
+    const db = openPgDb(url.toString());
+    cleanup.push(() => db.close());
+    await migrate(db);
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          warnings.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    let commits = 0;
+    const stop = new AbortController();
+    const run = runPipeline({
+      db,
+      source: createFileSource({ path: feed, untilIdle: true }),
+      feedTimeZone: 'UTC',
+      maxBatchMessages: 100,
+      maxBatchWaitMs: 50,
+      logger,
+      signal: stop.signal,
+      onCommit: () => void commits++,
+    });
+    await until(() => commits >= 2);
+    await proxy.down();
+    await until(() => warnings.some((w) => w.includes('batch write waits and retries')));
+    stop.abort();
+    // Without the stop reaching the wait, this would retry for as long as the outage lasts.
+    const ended = await Promise.race([run.then(() => 'ended'), sleep(5_000, 'still waiting')]);
+    expect(ended).toBe('ended');
+    expect(warnings.some((w) => w.includes('the last batch was not stored'))).toBe(true);
+    await proxy.up();
+    const [pos] = await db.query<{ position: number }>('SELECT position FROM source_offsets');
+    expect(pos!.position).toBeLessThan(statSync(feed).size);
+    await ingestFile(db, feed);
+    const want = await snapshot(refDb);
+    const got = await snapshot(db);
+    expect(got.readings).toEqual(want.readings);
+    expect(got.rides).toEqual(want.rides);
   });
 
   it('gives up at once on an error no waiting would cure, such as a missing table', async () => {
