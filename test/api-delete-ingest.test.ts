@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS } from '../src/domain/heart-rate.js';
 import { createFileSource } from '../src/ingest/file-source.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
+import type { Db } from '../src/store/db.js';
 import { eraseRider } from '../src/store/riders.repository.js';
 import { apiHarness, type ApiHarness } from './support/api.js';
 import { describeEachDb, rowCounter } from './support/databases.js';
@@ -48,8 +49,26 @@ describeEachDb('deletions against a running ingest', (get) => {
       return record;
     });
     await holding;
-    const replay = ingestFile(db, tempFile(feed.lines));
-    await sleep(300);
+    // The replay meets the erasure: on PGlite its first statement queues behind the erasure's
+    // transaction; on PostgreSQL its first batch is seen waiting for the erasure lock.
+    let started = (): void => undefined;
+    const replayStarted = new Promise<void>((r) => (started = r));
+    const watched: Db = {
+      ...db,
+      query: (sql, params) => {
+        started();
+        return db.query(sql, params);
+      },
+    };
+    const replay = ingestFile(watched, tempFile(feed.lines));
+    await replayStarted;
+    if (get().kind === 'postgres')
+      for (
+        let i = 0;
+        i < 2_000 && (await count("pg_locks WHERE locktype = 'advisory' AND NOT granted")) === 0;
+        i++
+      )
+        await sleep(5);
     release();
     expect(await erasing).toMatchObject({ rider_id: erased, rides_deleted: 1 });
     await replay;

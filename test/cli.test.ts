@@ -1,6 +1,10 @@
 // Bad input at the CLI edge gets a clear message and a non-zero exit, never a stack trace.
 import { describe, expect, it } from 'vitest';
+import { migrate } from '../src/store/migrate.js';
+import { openPgDb } from '../src/store/pg-db.js';
 import { runCli } from './support/cli.js';
+import { createPgDatabase } from './support/databases.js';
+import { FIRST_1000 } from './support/ingest.js';
 
 describe('deloton CLI input', () => {
   it('names a bad environment variable and exits 1', async () => {
@@ -51,5 +55,26 @@ describe('deloton CLI input', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot read feed file \/no\/such\/feed.jsonl/);
+  });
+
+  it('stops ingest with a named error and exits 1 when a batch cannot be written, storing none of it', async () => {
+    const created = await createPgDatabase();
+    const db = openPgDb(created.url);
+    try {
+      await migrate(db);
+      await db.exec('ALTER TABLE readings ADD CONSTRAINT test_no_readings CHECK (false)');
+      const r = await runCli(['ingest', '--source', `file:${FIRST_1000}`, '--until-idle'], {
+        DATABASE_URL: created.url,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /deloton: ingest stopped: a batch of \d+ messages could not be written \(SQLSTATE 23514: .*test_no_readings/,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await db.query('SELECT * FROM source_offsets')).toEqual([]);
+    } finally {
+      await db.close();
+      await created.drop();
+    }
   });
 });
