@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openPgliteDb } from '../src/store/pglite-db.js';
 import { runCli, spawnCli } from './support/cli.js';
+import { tryConnect } from './support/raw-http.js';
 import { FIRST_1000 } from './support/ingest.js';
 
 interface Health {
@@ -61,9 +62,16 @@ describe('deloton start', () => {
     expect(
       s.logs.some((l) => l.msg === 'embedded database; data lives here' && l.dataDir === dataDir),
     ).toBe(true);
+    // Loopback only by default: the key printed below must not be reachable from the network.
+    // Another loopback address stands in for the network (a wildcard listener would accept it).
+    expect(s.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await tryConnect('127.0.0.2', Number(new URL(s.address).port))).toBe('ECONNREFUSED');
     // A new installation prints an admin key once, alone on a line, and it works at once.
     const key = /^(dlt_\S+)$/m.exec(s.stdout())?.[1];
     expect(key).toBeDefined();
+    expect(s.stdout()).toContain(
+      `Try it: curl -H "Authorization: Bearer ${key}" ${s.address}/api/rides`,
+    );
     const rides = await fetch(`${s.address}/api/rides`, {
       headers: { authorization: `Bearer ${key}` },
     });
@@ -116,7 +124,9 @@ describe('deloton start', () => {
         PORT: String(port),
       });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(new RegExp(`cannot listen on port ${port}: .*EADDRINUSE`));
+      expect(r.stderr).toMatch(
+        new RegExp(`cannot listen on port ${port} of 127\\.0\\.0\\.1: .*EADDRINUSE`),
+      );
       expect(r.stderr).not.toMatch(/stopped cleanly/);
     } finally {
       blocker.close();
