@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { viewerSees, type RiderField, type ViewerRiderField } from './rider-fields.js';
 
 // Response shapes: they document the API (OpenAPI) and the tests check every body against them.
 
@@ -35,31 +36,52 @@ export const Ride = z
   })
   .meta({ id: 'Ride' });
 
+type ByRole<S extends Record<RiderField, z.ZodType>> = {
+  [K in RiderField]: K extends ViewerRiderField ? S[K] : z.ZodOptional<S[K]>;
+};
+
+/**
+ * The rider fields a viewer key is not given (identifying data: src/domain/personal-data.ts) are
+ * optional and marked "admin only"; the others are always there.
+ */
+function byRole<S extends Record<RiderField, z.ZodType>>(shape: S): ByRole<S> {
+  return Object.fromEntries(
+    (Object.keys(shape) as RiderField[]).map((f) => [
+      f,
+      viewerSees(f) ? shape[f] : shape[f].optional().describe('admin only'),
+    ]),
+  ) as ByRole<S>;
+}
+
 export const Rider = z
-  .object({
-    rider_id: z.number().int(),
-    gender: z.string(),
-    age: z.number().int().nullable(),
-    height_cm: num,
-    weight_kg: num,
-    account_created: z.string().nullable(),
-    title: z.string().nullable().optional().describe('admin only'),
-    first_name: z.string().optional().describe('admin only'),
-    last_name: z.string().optional().describe('admin only'),
-    email: z.string().nullable().optional().describe('admin only'),
-    birth_date: z.string().nullable().optional().describe('admin only'),
-    address: z
-      .object({
+  .object(
+    byRole({
+      rider_id: z.number().int(),
+      gender: z.string(),
+      age: z.number().int().nullable(),
+      height_cm: num,
+      weight_kg: num,
+      account_created: z.string().nullable(),
+      original_source: z.string().nullable(),
+      title: z.string().nullable(),
+      first_name: z.string(),
+      last_name: z.string(),
+      email: z.string().nullable(),
+      birth_date: z.string().nullable(),
+      address: z.object({
         line_1: z.string().nullable(),
         line_2: z.string().nullable(),
         city: z.string().nullable(),
         postcode: z.string().nullable(),
-      })
-      .optional()
-      .describe('admin only'),
-    original_source: z.string().nullable().optional().describe('admin only'),
-  })
-  .meta({ id: 'Rider', description: 'Personal fields are given to admin keys only.' });
+      }),
+    }),
+  )
+  .meta({
+    id: 'Rider',
+    description:
+      'Fields marked "admin only" identify the rider and go to admin keys only; viewer keys get ' +
+      'the pseudonymous rest (the API guide, "Personal data").',
+  });
 
 export const Reading = z
   .object({
