@@ -2,6 +2,8 @@
 // no viewer response carries what identifies a rider.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z, type ZodType } from 'zod';
+import * as schemas from '../src/api/schemas.js';
 import { ErrorResponse } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import { seed } from './support/api-seed.js';
@@ -11,18 +13,35 @@ interface Operation {
   method: 'GET' | 'DELETE';
   path: string;
   secured: boolean;
+  /** The schema of its 200 body, as the OpenAPI document names it. */
+  body: ZodType | undefined;
 }
+
+interface OpenApiOperation {
+  security?: unknown[];
+  responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+
+// The response schemas by the name the OpenAPI document gives them (their `meta` id).
+const SCHEMA_BY_NAME = new Map(
+  Object.values(schemas as Record<string, unknown>)
+    .filter((s): s is ZodType => s instanceof z.ZodType)
+    .map((s) => [z.globalRegistry.get(s)?.id, s]),
+);
 
 /** Every operation the OpenAPI document lists. */
 async function operations(api: ApiHarness): Promise<Operation[]> {
   const doc = (await api.call('GET', '/api/openapi.json', null)).json<{
-    paths: Record<string, Record<string, { security?: unknown[] }>>;
+    paths: Record<string, Record<string, OpenApiOperation>>;
   }>();
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([m, op]) => ({
       method: m.toUpperCase() as 'GET' | 'DELETE',
       path,
       secured: (op.security ?? []).length > 0,
+      body: SCHEMA_BY_NAME.get(
+        op.responses?.['200']?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
+      ),
     })),
   );
 }
@@ -142,6 +161,9 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       const url = `${fill(op.path)}${/rides?\/\{id\}$/.test(op.path) ? '?include=readings' : ''}${op.path.endsWith('daily') ? '?date=2022-07-06' : ''}`;
       const res = await api.call('GET', url, api.viewer);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
+      // Both roles' bodies hold no field their documented schema lacks.
+      expect({ url, documented: op.body !== undefined }).toEqual({ url, documented: true });
+      expectBody(res, 200, op.body!);
       expect(res.body).not.toMatch(personalKeys);
       for (const value of personal)
         expect({ url, leaked: res.body.includes(value) ? value : null }).toEqual({
@@ -149,7 +171,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
           leaked: null,
         });
       const asAdmin = await api.call('GET', url, api.admin);
-      expect(asAdmin.statusCode).toBe(200);
+      expectBody(asAdmin, 200, op.body!);
       if (personal.some((v) => asAdmin.body.includes(v))) adminSawPersonal = true;
     }
     expect(adminSawPersonal).toBe(true);

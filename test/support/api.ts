@@ -56,7 +56,7 @@ export async function apiHarness(
 /** What `expectBody` reads of a response: from inject(), or read off a socket. */
 export type ResponseLike = Pick<LightMyRequestResponse, 'statusCode' | 'headers' | 'body' | 'json'>;
 
-/** Asserts the status and the body's shape (against its documented schema); returns the body. */
+/** Asserts the status and the body's shape against its documented (strict) schema; returns it. */
 export function expectBody<T>(res: ResponseLike, status: number, schema: ZodType<T>): T {
   expect({ status: res.statusCode, body: res.body.slice(0, 300) }).toMatchObject({ status });
   expect(res.headers['content-type']).toMatch(/application\/json/);
