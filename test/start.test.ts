@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { openPgliteDb } from '../src/store/pglite-db.js';
 import { runCli, spawnCli } from './support/cli.js';
 import { tryConnect } from './support/raw-http.js';
+import { waitUntil } from './support/wait.js';
 import { FIRST_1000 } from './support/ingest.js';
 
 interface Health {
@@ -107,9 +108,10 @@ describe('deloton start', () => {
       await sleep(100);
       first = await s.health();
     }
-    await sleep(1_500);
-    const later = await s.health();
-    expect(later.ingest!.messages).toBeGreaterThan(first.ingest!.messages);
+    expect(first.ingest?.messages).toBeGreaterThan(0);
+    const more = async () => ((await s.health()).ingest?.messages ?? 0) > first.ingest!.messages;
+    await waitUntil(more, 'more simulated messages to be ingested');
+    expect(await more()).toBe(true);
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
   });
