@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       databaseUrl: null,
       feedTimeZone: 'UTC',
+      host: '127.0.0.1',
       port: 3000,
       logLevel: 'info',
       kafka: { brokers: [], topic: 'deloton', sasl: null, ssl: false },
@@ -73,6 +74,15 @@ describe('loadConfig', () => {
     expect(msg).toMatch(/KAFKA_BROKERS: must be host:port/);
     expect(msg).toMatch(/KAFKA_SSL: must be true or false/);
     expect(msg).toMatch(/LOG_LEVEL/);
+  });
+
+  it('listens on loopback unless HOST says otherwise, and names a bad HOST', () => {
+    for (const host of ['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'api.internal'])
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const bad of ['0.0.0.0:3000', '[::1]', 'http://localhost', '999.1.1.1', 'a b', '-x'])
+      expect(fail({ HOST: bad })).toMatch(
+        /HOST: must be an IP address or a host name to listen on/,
+      );
   });
 
   it('checks the mail settings', () => {

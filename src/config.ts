@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -54,6 +55,15 @@ const Env = z
       .string()
       .default('UTC')
       .refine(isValidTimeZone, 'must be an IANA time zone such as UTC or Europe/London'),
+    // Loopback by default: a laptop's first admin key is printed on start and must not be
+    // reachable from the network; containers and servers set 0.0.0.0 (or ::).
+    HOST: z
+      .string()
+      .default('127.0.0.1')
+      .refine(
+        isListenHost,
+        'must be an IP address or a host name to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost',
+      ),
     PORT: int(0, 65_535).default(3000),
     LOG_LEVEL: z
       .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
@@ -113,6 +123,19 @@ function parseTrustProxy(v: string | undefined): boolean | string {
   return v === 'true' ? true : v;
 }
 
+// An IPv4 or IPv6 address (without brackets), or a DNS name of letters, digits and hyphens.
+// Digits and dots alone that are no IPv4 address (999.1.1.1) are a typo, not a name.
+function isListenHost(v: string): boolean {
+  if (isIP(v) !== 0) return true;
+  return (
+    !/^[\d.]+$/.test(v) &&
+    v.length <= 253 &&
+    /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      v,
+    )
+  );
+}
+
 function isSmtpUrl(v: string): boolean {
   try {
     const u = new URL(v);
@@ -137,6 +160,8 @@ export interface Config {
     readonly ssl: boolean;
   };
   readonly feedTimeZone: string;
+  /** Address the HTTP server of `start` and `serve` listens on. */
+  readonly host: string;
   readonly port: number;
   readonly logLevel: string;
   readonly ingest: {
@@ -200,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       ssl: e.KAFKA_SSL ?? sasl !== null,
     }),
     feedTimeZone: e.FEED_TIMEZONE,
+    host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     ingest: Object.freeze({

@@ -1,7 +1,9 @@
 // Every route in the OpenAPI document: no key gives 401, a viewer key may not delete (403), and
-// no viewer response carries personal data.
+// no viewer response carries what identifies a rider.
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z, type ZodType } from 'zod';
+import * as schemas from '../src/api/schemas.js';
 import { ErrorResponse } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import { seed } from './support/api-seed.js';
@@ -11,21 +13,50 @@ interface Operation {
   method: 'GET' | 'DELETE';
   path: string;
   secured: boolean;
+  /** The schema of its 200 body, as the OpenAPI document names it. */
+  body: ZodType | undefined;
 }
+
+interface OpenApiOperation {
+  security?: unknown[];
+  responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+
+// The response schemas by the name the OpenAPI document gives them (their `meta` id).
+const SCHEMA_BY_NAME = new Map(
+  Object.values(schemas as Record<string, unknown>)
+    .filter((s): s is ZodType => s instanceof z.ZodType)
+    .map((s) => [z.globalRegistry.get(s)?.id, s]),
+);
 
 /** Every operation the OpenAPI document lists. */
 async function operations(api: ApiHarness): Promise<Operation[]> {
   const doc = (await api.call('GET', '/api/openapi.json', null)).json<{
-    paths: Record<string, Record<string, { security?: unknown[] }>>;
+    paths: Record<string, Record<string, OpenApiOperation>>;
   }>();
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([m, op]) => ({
       method: m.toUpperCase() as 'GET' | 'DELETE',
       path,
       secured: (op.security ?? []).length > 0,
+      body: SCHEMA_BY_NAME.get(
+        op.responses?.['200']?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
+      ),
     })),
   );
 }
+
+// The rule of docs/api.md, "Personal data": what viewer keys (and BI) see of a rider.
+const PSEUDONYMOUS = [
+  'account_created',
+  'age',
+  'gender',
+  'height_cm',
+  'original_source',
+  'rider_id',
+  'weight_kg',
+];
+const IDENTIFYING = ['address', 'birth_date', 'email', 'first_name', 'last_name', 'title'];
 
 describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
   let t: (TestDb & { close(): Promise<void> }) | undefined;
@@ -122,14 +153,17 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
     ).toEqual(before);
   });
 
-  it('gives viewers every read without personal data, and admins with it', async () => {
+  it('gives viewers every read without identifying data, and admins with it', async () => {
     expect(personal.length).toBeGreaterThan(10);
-    const personalKeys = /"(email|first_name|last_name|birth_date|address|title|original_source)"/;
+    const personalKeys = /"(email|first_name|last_name|birth_date|address|title)"/;
     let adminSawPersonal = false;
     for (const op of ops.filter((o) => o.secured && o.method === 'GET')) {
       const url = `${fill(op.path)}${/rides?\/\{id\}$/.test(op.path) ? '?include=readings' : ''}${op.path.endsWith('daily') ? '?date=2022-07-06' : ''}`;
       const res = await api.call('GET', url, api.viewer);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
+      // Both roles' bodies hold no field their documented schema lacks.
+      expect({ url, documented: op.body !== undefined }).toEqual({ url, documented: true });
+      expectBody(res, 200, op.body!);
       expect(res.body).not.toMatch(personalKeys);
       for (const value of personal)
         expect({ url, leaked: res.body.includes(value) ? value : null }).toEqual({
@@ -137,9 +171,51 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
           leaked: null,
         });
       const asAdmin = await api.call('GET', url, api.admin);
-      expect(asAdmin.statusCode).toBe(200);
+      expectBody(asAdmin, 200, op.body!);
       if (personal.some((v) => asAdmin.body.includes(v))) adminSawPersonal = true;
     }
     expect(adminSawPersonal).toBe(true);
+  });
+
+  it('gives a viewer exactly the pseudonymous fields of a rider, an admin every field, as documented', async () => {
+    const [ids] = await t!.db.query<{ ride: number; rider: number }>(
+      'SELECT ride_id AS ride, rider_id AS rider FROM rides ORDER BY ride_id LIMIT 1',
+    );
+    const riders = async (key: string) => {
+      const one = (await api.call('GET', `/api/riders/${ids!.rider}`, key)).json<
+        Record<string, unknown>
+      >();
+      const ride = (await api.call('GET', `/api/rides/${ids!.ride}`, key)).json<{
+        rider: Record<string, unknown>;
+      }>();
+      const day = (await api.call('GET', '/api/daily?date=2022-07-06', key)).json<{
+        rides: { rider: Record<string, unknown> | null }[];
+      }>();
+      delete one.stats;
+      const all = [one, ride.rider, ...day.rides.map((r) => r.rider)];
+      return all.filter((r) => r !== null).map((r) => Object.keys(r).sort());
+    };
+    const asViewer = await riders(api.viewer);
+    expect(asViewer.length).toBeGreaterThan(2);
+    for (const fields of asViewer) expect(fields).toEqual(PSEUDONYMOUS);
+    for (const fields of await riders(api.admin))
+      expect(fields).toEqual([...PSEUDONYMOUS, ...IDENTIFYING].sort());
+    // The OpenAPI document says the same: the pseudonymous fields are always there, the rest are
+    // marked admin only.
+    const doc = (await api.call('GET', '/api/openapi.json', null)).json<{
+      components: {
+        schemas: {
+          Rider: { required: string[]; properties: Record<string, { description?: string }> };
+        };
+      };
+    }>();
+    const rider = doc.components.schemas.Rider;
+    expect([...rider.required].sort()).toEqual(PSEUDONYMOUS);
+    expect(
+      Object.entries(rider.properties)
+        .filter(([, p]) => p.description === 'admin only')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(IDENTIFYING);
   });
 });

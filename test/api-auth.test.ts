@@ -14,6 +14,7 @@ import { seed } from './support/api-seed.js';
 import { createPgDatabase, describeEachDb } from './support/databases.js';
 import { silent } from './support/ingest.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
+import { waitUntil } from './support/wait.js';
 
 describeEachDb('API keys', (get) => {
   let api: ApiHarness | undefined;
@@ -154,8 +155,18 @@ describe('API while PostgreSQL is unreachable', () => {
     cleanup.push(() => proxy.close());
     const url = new URL(created.url);
     url.port = String(proxy.port);
-    const db = openPgDb(url.toString());
-    cleanup.push(() => db.close());
+    const pgDb = openPgDb(url.toString());
+    cleanup.push(() => pgDb.close());
+    let reconnects = 0;
+    // The real database; the catch-up signal its listeners get after a reconnect is counted.
+    const db: Db = {
+      ...pgDb,
+      listen: (channel, onPayload) =>
+        pgDb.listen(channel, (payload) => {
+          if (payload === '') reconnects++;
+          onPayload(payload);
+        }),
+    };
     await migrate(db);
     const key = await makeKey(db, 'ops', 'viewer');
     const app = await buildHttpServer({
@@ -179,7 +190,7 @@ describe('API while PostgreSQL is unreachable', () => {
 
     // The revocation listener lost its connection too; once it is back, revocations reach the
     // cache again at once (not only when the 10 s cache entry expires).
-    await sleep(3_500);
+    await waitUntil(() => reconnects > 0, 'the revocation listener to reconnect');
     const second = await makeKey(db, 'second', 'viewer');
     const withSecond = () =>
       app.inject({ url: '/api/rides', headers: { authorization: `Bearer ${second}` } });

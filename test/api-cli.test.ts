@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from './support/cli.js';
 import { createPgDatabase } from './support/databases.js';
+import { tryConnect } from './support/raw-http.js';
 
 /** Starts `deloton serve` and resolves with its address once it listens. */
 async function serve(env: Record<string, string>) {
@@ -88,6 +89,19 @@ describe('deloton keys and serve', () => {
     }
     expect(await s.exited).toBe(0);
     expect(s.stderr()).toMatch(/stopped cleanly/);
+  });
+
+  it('serves on the address HOST names, and only there', async () => {
+    const s = await serve({ DATABASE_URL: pg.url, HOST: '127.0.0.2' });
+    try {
+      expect(s.address).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      expect((await fetch(`${s.address}/health`)).status).toBe(200);
+      // The default address, on the same port, has no listener.
+      expect(await tryConnect('127.0.0.1', Number(new URL(s.address).port))).toBe('ECONNREFUSED');
+    } finally {
+      s.child.kill('SIGINT');
+    }
+    expect(await s.exited).toBe(0);
   });
 
   it('refuses a second process on the embedded database instead of corrupting it', async () => {

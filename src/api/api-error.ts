@@ -5,11 +5,15 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'request_timeout'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'expectation_failed'
+  | 'headers_too_large'
   | 'rate_limited'
   | 'database_unavailable'
+  | 'shutting_down'
   | 'internal';
 
 /** A failure the API reports as `{"error": {"code", "message"}}` with its HTTP status. */

@@ -9,6 +9,7 @@ import { healthRoutes, type HealthSources } from './health.routes.js';
 import { KeyCache } from './key-cache.js';
 import { createMetrics, installHttpMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
+import { installProtocolChecks } from './protocol-errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { riderRoutes } from './riders.routes.js';
 import { rideRoutes } from './rides.routes.js';
@@ -31,6 +32,7 @@ export async function registerApi(
   // Response schemas document the API; bodies are built by presenters and sent as they are.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
+  installProtocolChecks(app);
   const { registry, http } = createMetrics(o);
   installHttpMetrics(app, http);
   const keys = new KeyCache(o.db, (e) => app.log.warn({ err: e }, 'could not record key use'));

@@ -13,8 +13,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         version,
         description:
           'Rides, riders, daily rides and heart-rate alerts. Send an API key as ' +
-          '`Authorization: Bearer KEY` (`deloton keys create`). Viewer keys read without personal ' +
-          'data; admin keys see everything and may delete. Errors are always ' +
+          '`Authorization: Bearer KEY` (`deloton keys create`). Viewer keys read everything but ' +
+          'what identifies a rider (name, contact, address, birth date); admin keys see it too ' +
+          'and may delete. Errors are always ' +
           '`{"error": {"code", "message"}}`.',
       },
       components: {

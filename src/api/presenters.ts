@@ -3,6 +3,7 @@ import type { AlertRow } from '../store/alerts-read.repository.js';
 import type { RiderStatsRow } from '../store/riders.repository.js';
 import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';
 import type { ApiRole } from '../store/api-keys.repository.js';
+import { viewerPart, type ViewerRiderField } from './rider-fields.js';
 
 // Rounding for display: summaries are floats computed over thousands of readings.
 const r1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
@@ -32,12 +33,9 @@ export function presentRide(r: RideRow) {
   };
 }
 
-/**
- * A rider as a role may see them, aged as of `today` (`YYYY-MM-DD` in the display zone). Viewers get no personal data: no name, email, address or
- * birth date (the age stays, which is what analysis needs).
- */
-export function presentRider(p: RiderRow, role: ApiRole, today: string) {
-  const base = {
+/** Every field of a rider, as an admin key sees them. */
+function fullRider(p: RiderRow, today: string) {
+  return {
     rider_id: p.rider_id,
     gender: p.gender,
     // Birthdays turn over on the local date, not the UTC one.
@@ -45,10 +43,7 @@ export function presentRider(p: RiderRow, role: ApiRole, today: string) {
     height_cm: p.height_cm,
     weight_kg: p.weight_kg,
     account_created: p.account_created,
-  };
-  if (role !== 'admin') return base;
-  return {
-    ...base,
+    original_source: p.original_source,
     title: p.title,
     first_name: p.first_name,
     last_name: p.last_name,
@@ -60,8 +55,23 @@ export function presentRider(p: RiderRow, role: ApiRole, today: string) {
       city: p.city,
       postcode: p.postcode,
     },
-    original_source: p.original_source,
   };
+}
+
+type FullRider = ReturnType<typeof fullRider>;
+
+/**
+ * A rider as a role may see them, aged as of `today` (`YYYY-MM-DD` in the display zone). Viewers
+ * get the pseudonymous fields only (src/domain/personal-data.ts): no name, email, address or
+ * birth date, while the age stays, which is what analysis needs.
+ */
+export function presentRider(
+  p: RiderRow,
+  role: ApiRole,
+  today: string,
+): Pick<FullRider, ViewerRiderField> & Partial<FullRider> {
+  const all = fullRider(p, today);
+  return role === 'admin' ? all : viewerPart(all);
 }
 
 /** A rider's totals. */

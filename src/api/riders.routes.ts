@@ -78,7 +78,8 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
       summary: 'Erase a rider (right to erasure)',
       description:
         "Deletes the rider's personal data, rides, readings, alerts and the rejected feed lines " +
-        'that name them, in one transaction, and records the erasure without personal data.',
+        'that name them, in one transaction, and records the erasure: the account number and ' +
+        'counts, with no identifying or health data.',
       tags: ['riders'],
       security: bearer,
       params: IdParams,

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { viewerSees, type RiderField, type ViewerRiderField } from './rider-fields.js';
 
 // Response shapes: they document the API (OpenAPI) and the tests check every body against them.
+// Every object is strict, so that a field a body carries but the documentation lacks fails a test
+// (zod's plain objects would strip it silently).
 
 export const ErrorResponse = z
-  .object({
-    error: z.object({
+  .strictObject({
+    error: z.strictObject({
       code: z.string().meta({ example: 'not_found' }),
       message: z.string(),
     }),
@@ -14,14 +17,14 @@ export const ErrorResponse = z
 const num = z.number().nullable();
 
 export const Ride = z
-  .object({
+  .strictObject({
     ride_id: z.number().int(),
     rider_id: z.number().int(),
     bike_serial: z.string(),
     started_at: z.iso.datetime(),
     ended_at: z.iso.datetime().nullable().describe('null while the ride is open'),
     duration_s: z.number().int(),
-    summary: z.object({
+    summary: z.strictObject({
       reading_count: z.number().int(),
       avg_heart_rate: num,
       min_heart_rate: num,
@@ -35,34 +38,55 @@ export const Ride = z
   })
   .meta({ id: 'Ride' });
 
+type ByRole<S extends Record<RiderField, z.ZodType>> = {
+  [K in RiderField]: K extends ViewerRiderField ? S[K] : z.ZodOptional<S[K]>;
+};
+
+/**
+ * The rider fields a viewer key is not given (identifying data: src/domain/personal-data.ts) are
+ * optional and marked "admin only"; the others are always there.
+ */
+function byRole<S extends Record<RiderField, z.ZodType>>(shape: S): ByRole<S> {
+  return Object.fromEntries(
+    (Object.keys(shape) as RiderField[]).map((f) => [
+      f,
+      viewerSees(f) ? shape[f] : shape[f].optional().describe('admin only'),
+    ]),
+  ) as ByRole<S>;
+}
+
 export const Rider = z
-  .object({
-    rider_id: z.number().int(),
-    gender: z.string(),
-    age: z.number().int().nullable(),
-    height_cm: num,
-    weight_kg: num,
-    account_created: z.string().nullable(),
-    title: z.string().nullable().optional().describe('admin only'),
-    first_name: z.string().optional().describe('admin only'),
-    last_name: z.string().optional().describe('admin only'),
-    email: z.string().nullable().optional().describe('admin only'),
-    birth_date: z.string().nullable().optional().describe('admin only'),
-    address: z
-      .object({
+  .strictObject(
+    byRole({
+      rider_id: z.number().int(),
+      gender: z.string(),
+      age: z.number().int().nullable(),
+      height_cm: num,
+      weight_kg: num,
+      account_created: z.string().nullable(),
+      original_source: z.string().nullable(),
+      title: z.string().nullable(),
+      first_name: z.string(),
+      last_name: z.string(),
+      email: z.string().nullable(),
+      birth_date: z.string().nullable(),
+      address: z.strictObject({
         line_1: z.string().nullable(),
         line_2: z.string().nullable(),
         city: z.string().nullable(),
         postcode: z.string().nullable(),
-      })
-      .optional()
-      .describe('admin only'),
-    original_source: z.string().nullable().optional().describe('admin only'),
-  })
-  .meta({ id: 'Rider', description: 'Personal fields are given to admin keys only.' });
+      }),
+    }),
+  )
+  .meta({
+    id: 'Rider',
+    description:
+      'Fields marked "admin only" identify the rider and go to admin keys only; viewer keys get ' +
+      'the pseudonymous rest (the API guide, "Personal data").',
+  });
 
 export const Reading = z
-  .object({
+  .strictObject({
     elapsed_s: z.number().int(),
     recorded_at: z.iso.datetime(),
     heart_rate: num,
@@ -78,14 +102,14 @@ export const RideDetail = Ride.extend({
 }).meta({ id: 'RideDetail' });
 
 export const RidePage = z
-  .object({
+  .strictObject({
     data: z.array(Ride),
     next: z.string().nullable().describe('link to the next (older) page; null on the last'),
   })
   .meta({ id: 'RidePage' });
 
 export const RiderDetail = Rider.extend({
-  stats: z.object({
+  stats: z.strictObject({
     ride_count: z.number().int(),
     total_duration_s: z.number().int(),
     total_energy_kj: num,
@@ -100,12 +124,12 @@ export const RiderDetail = Rider.extend({
 }).meta({ id: 'RiderDetail' });
 
 export const Daily = z
-  .object({
+  .strictObject({
     date: z.string().meta({ example: '2022-07-06' }),
     time_zone: z.string(),
     from: z.iso.datetime(),
     until: z.iso.datetime(),
-    totals: z.object({
+    totals: z.strictObject({
       ride_count: z.number().int(),
       riders: z.number().int(),
       total_duration_s: z.number().int(),
@@ -117,7 +141,7 @@ export const Daily = z
   .meta({ id: 'Daily' });
 
 export const Alert = z
-  .object({
+  .strictObject({
     alert_id: z.number().int(),
     ride_id: z.number().int(),
     rider_id: z.number().int(),
@@ -125,8 +149,8 @@ export const Alert = z
     limit_bpm: z.number().int(),
     detected_at: z.iso.datetime(),
     elapsed_s: z.number().int(),
-    readings: z.array(z.object({ elapsed_s: z.number(), at: z.string(), bpm: z.number() })),
-    delivery: z.object({
+    readings: z.array(z.strictObject({ elapsed_s: z.number(), at: z.string(), bpm: z.number() })),
+    delivery: z.strictObject({
       state: z.enum(['queued', 'sent', 'failed']),
       attempts: z.number().int(),
       last_error: z.string().nullable(),
@@ -137,12 +161,12 @@ export const Alert = z
   .meta({ id: 'Alert' });
 
 export const AlertPage = z
-  .object({ data: z.array(Alert), next: z.string().nullable() })
+  .strictObject({ data: z.array(Alert), next: z.string().nullable() })
   .meta({ id: 'AlertPage' });
 
 export const RideDeleted = z
-  .object({
-    deleted: z.object({
+  .strictObject({
+    deleted: z.strictObject({
       ride_id: z.number().int(),
       readings: z.number().int(),
       alerts: z.number().int(),
@@ -151,8 +175,8 @@ export const RideDeleted = z
   .meta({ id: 'RideDeleted' });
 
 export const RiderErased = z
-  .object({
-    erasure: z.object({
+  .strictObject({
+    erasure: z.strictObject({
       erasure_id: z.number().int(),
       rider_id: z.number().int(),
       rides_deleted: z.number().int(),
@@ -165,14 +189,14 @@ export const RiderErased = z
   .meta({ id: 'RiderErased' });
 
 export const HealthBody = z
-  .object({
+  .strictObject({
     status: z.enum(['ok', 'degraded']),
-    database: z.object({
+    database: z.strictObject({
       kind: z.enum(['postgres', 'pglite']),
       status: z.enum(['ok', 'unreachable']),
     }),
     ingest: z
-      .object({
+      .strictObject({
         messages: z.number().int(),
         readings: z.number().int(),
         rejects: z.number().int(),
@@ -182,7 +206,7 @@ export const HealthBody = z
       .nullable()
       .describe('null when this process does not ingest'),
     alertMail: z
-      .object({
+      .strictObject({
         sent: z.number().int(),
         failed: z.number().int(),
         retried: z.number().int(),

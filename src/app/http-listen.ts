@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { DelotonError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
 import { createFirstAdminKey } from '../store/api-keys.repository.js';
 
-/** Listens on `port`, turning a taken port into a clear setup error; returns the address. */
+/** Listens on `HOST` and `PORT`; a taken port or a foreign address is a setup error. Returns the URL. */
 export async function listenOn(
   app: FastifyInstance,
-  port: number,
+  { host, port }: Pick<Config, 'host' | 'port'>,
   logger: Logger,
 ): Promise<string> {
-  const address = await app.listen({ port, host: '0.0.0.0' }).catch((e: Error) => {
-    throw new DelotonError('port_unavailable', `cannot listen on port ${port}: ${e.message}`);
+  const address = await app.listen({ port, host }).catch((e: Error) => {
+    throw new DelotonError(
+      'port_unavailable',
+      `cannot listen on port ${port} of ${host}: ${e.message}`,
+    );
   });
   logger.info(
     { address, api: `${address}/api`, docs: `${address}/api/docs` },

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
 import { frameworkErrors } from '../api/error-handler.js';
+import { answerClientError } from '../api/protocol-errors.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
 
@@ -48,6 +49,11 @@ export async function buildHttpServer(opts: {
   const app = Fastify({
     loggerInstance: logger,
     frameworkErrors,
+    clientErrorHandler: answerClientError(logger),
+    // Node's Host check answers with an empty body, and Fastify's 503 while closing with a body
+    // of its own: installProtocolChecks answers both in the API's error shape instead.
+    http: { requireHostHeader: false },
+    return503OnClosing: false,
     trustProxy: opts.trustProxy ?? false,
   });
   const { keys } = await registerApi(app, {

@@ -14,7 +14,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
       ...httpSettings(config),
     });
     try {
-      await listenOn(http, config.port, logger);
+      await listenOn(http, config, logger);
       if (!signal.aborted)
         await new Promise<void>((resolve) =>
           signal.addEventListener('abort', () => resolve(), { once: true }),

@@ -32,7 +32,7 @@ export async function runStart(
   });
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
-    const address = await listenOn(http, config.port, logger);
+    const address = await listenOn(http, config, logger);
     await offerFirstAdminKey(db, address, logger);
     ingest = startIngest({ db, source, config, logger, signal });
     const mail = startMailService({

@@ -53,8 +53,11 @@ export async function apiHarness(
   };
 }
 
-/** Asserts the status and the body's shape (against its documented schema); returns the body. */
-export function expectBody<T>(res: LightMyRequestResponse, status: number, schema: ZodType<T>): T {
+/** What `expectBody` reads of a response: from inject(), or read off a socket. */
+export type ResponseLike = Pick<LightMyRequestResponse, 'statusCode' | 'headers' | 'body' | 'json'>;
+
+/** Asserts the status and the body's shape against its documented (strict) schema; returns it. */
+export function expectBody<T>(res: ResponseLike, status: number, schema: ZodType<T>): T {
   expect({ status: res.statusCode, body: res.body.slice(0, 300) }).toMatchObject({ status });
   expect(res.headers['content-type']).toMatch(/application\/json/);
   const parsed = schema.safeParse(res.json());

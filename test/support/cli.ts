@@ -8,7 +8,8 @@ const CLI = join(ROOT, 'src', 'cli.ts');
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // HOST empty (unset) unless a test sets it, whatever the environment running the tests says.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
