@@ -194,6 +194,33 @@ describeEachDb('staff API reads', (get) => {
     expect(seventh.totals.total_duration_s).toBe(
       seventh.rides.reduce((s, r) => s + r.duration_s, 0),
     );
+    // The other totals, computed here from the day's rides as listed.
+    const weighted = (pick: (r: (typeof seventh.rides)[number]) => number | null) => {
+      const rows = seventh.rides.filter((r) => pick(r) !== null);
+      const n = rows.reduce((s, r) => s + r.summary.reading_count, 0);
+      return (
+        Math.round((rows.reduce((s, r) => s + pick(r)! * r.summary.reading_count, 0) / n) * 10) / 10
+      );
+    };
+    const [raw] = await get().db.query<{ hr: number; pw: number; alerts: number; above: number }>(
+      `SELECT sum(avg_heart_rate * reading_count) / sum(reading_count) FILTER (WHERE avg_heart_rate IS NOT NULL) AS hr,
+              sum(avg_power_w * reading_count) / sum(reading_count) FILTER (WHERE avg_power_w IS NOT NULL) AS pw,
+              (SELECT count(*)::int FROM alerts WHERE ride_id = ANY($1::bigint[])) AS alerts,
+              sum(seconds_above_max)::int AS above
+       FROM rides WHERE ride_id = ANY($1::bigint[])`,
+      [seventh.rides.map((r) => r.ride_id)],
+    );
+    expect(seventh.totals).toMatchObject({
+      avg_heart_rate: Math.round(raw!.hr * 10) / 10,
+      avg_power_w: Math.round(raw!.pw * 10) / 10,
+      alerts: raw!.alerts,
+      seconds_above_max: raw!.above,
+    });
+    expect(seventh.totals.avg_power_w).toBeCloseTo(
+      weighted((r) => r.summary.avg_power_w),
+      0,
+    );
+    expect(seventh.totals.alerts).toBeGreaterThan(0);
     // The clock of this harness says 7 July.
     expect((await call('GET', '/daily', viewer)).json()).toEqual(seventh);
     expect((await call('GET', '/daily?date=07-07-2022', viewer)).json()).toEqual(seventh);

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarDay } from '../domain/calendar-day.js';
+import { periodTotals } from '../store/day-totals.repository.js';
 import { ridesStartedBetween } from '../store/rides.repository.js';
 import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { CalendarDate } from './params.js';
-import { presentRide, presentRider } from './presenters.js';
+import { presentRide, presentRider, presentTotals } from './presenters.js';
 import { aliasDoc, bearer, errorResponses } from './route-kit.js';
 import { Daily } from './schemas.js';
 
@@ -20,39 +21,21 @@ export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const handler = async (req: FastifyRequest, date: string | undefined) => {
     const today = localToday(deps);
     const day = calendarDay(date ?? today, deps.displayTimeZone);
-    const rows = await ridesStartedBetween(deps.db, day.fromMs, day.untilMs);
+    const [rows, totals] = await Promise.all([
+      ridesStartedBetween(deps.db, day.fromMs, day.untilMs),
+      periodTotals(deps.db, day.fromMs, day.untilMs),
+    ]);
     const role = callerOf(req).role;
-    let duration = 0;
-    let energy = 0;
-    let hrWeighted = 0;
-    let hrReadings = 0;
-    const riders = new Set<number>();
-    const rides = rows.map((row) => {
-      duration += row.duration_s;
-      energy += row.energy_kj;
-      if (row.avg_heart_rate !== null) {
-        hrWeighted += row.avg_heart_rate * row.reading_count;
-        hrReadings += row.reading_count;
-      }
-      riders.add(row.rider_id);
-      return {
-        ...presentRide(row),
-        rider: row.has_rider ? presentRider({ ...row, rider_id: row.rider_id }, role, today) : null,
-      };
-    });
     return {
       date: day.date,
       time_zone: day.timeZone,
       from: new Date(day.fromMs).toISOString(),
       until: new Date(day.untilMs).toISOString(),
-      totals: {
-        ride_count: rides.length,
-        riders: riders.size,
-        total_duration_s: duration,
-        total_energy_kj: Math.round(energy * 100) / 100,
-        avg_heart_rate: hrReadings ? Math.round((hrWeighted / hrReadings) * 10) / 10 : null,
-      },
-      rides,
+      totals: presentTotals(totals),
+      rides: rows.map((row) => ({
+        ...presentRide(row),
+        rider: row.has_rider ? presentRider({ ...row, rider_id: row.rider_id }, role, today) : null,
+      })),
     };
   };
   const schema = {

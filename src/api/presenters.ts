@@ -1,5 +1,6 @@
 import { ageOn } from '../domain/age.js';
 import type { AlertRow } from '../store/alerts-read.repository.js';
+import type { PeriodTotals } from '../store/day-totals.repository.js';
 import type { RiderStatsRow } from '../store/riders.repository.js';
 import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';
 import type { ApiRole } from '../store/api-keys.repository.js';
@@ -72,6 +73,20 @@ export function presentRider(
 ): Pick<FullRider, ViewerRiderField> & Partial<FullRider> {
   const all = fullRider(p, today);
   return role === 'admin' ? all : viewerPart(all);
+}
+
+/** A period's totals, as the daily view shows them. */
+export function presentTotals(t: PeriodTotals) {
+  return {
+    ride_count: t.rideCount,
+    riders: t.riders,
+    total_duration_s: t.totalDurationS,
+    total_energy_kj: r2(t.totalEnergyKj),
+    avg_heart_rate: r1(t.avgHeartRate),
+    avg_power_w: r1(t.avgPowerW),
+    alerts: t.alerts,
+    seconds_above_max: t.secondsAboveMax,
+  };
 }
 
 /** A rider's totals. */

@@ -134,7 +134,13 @@ export const Daily = z
       riders: z.number().int(),
       total_duration_s: z.number().int(),
       total_energy_kj: num,
-      avg_heart_rate: num,
+      avg_heart_rate: num.describe('weighted by readings'),
+      avg_power_w: num.describe('weighted by readings'),
+      alerts: z.number().int().describe('heart-rate alerts raised on these rides'),
+      seconds_above_max: z
+        .number()
+        .int()
+        .describe('seconds riders spent above their personal maximum heart rate'),
     }),
     rides: z.array(Ride.extend({ rider: Rider.nullable() })),
   })
