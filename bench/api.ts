@@ -1,64 +1,24 @@
 // Staff API: GET /api/rides/{id} under load (autocannon, 50 connections) against `deloton serve`
 // on PostgreSQL, beside a bare Fastify route measured in the same run; and GET /api/daily for a
 // day of --daily-rides rides. Data is generated in SQL: --rides rides over 60 days.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApiKey } from '../src/store/api-keys.repository.js';
 import { RIDE_BY_ID_SQL } from '../src/store/rides.repository.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPgDb } from '../src/store/pg-db.js';
-import { onCleanup } from './support/cleanup.js';
 import { buildDist, ROOT } from './support/cli-run.js';
 import { numberArg } from './support/args.js';
 import { log } from './support/log.js';
 import { BenchFailure, round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
+import { startChild, startServe } from './support/serve.js';
 
 const RIDES = numberArg('rides', 200_000);
 const DAILY_RIDES = numberArg('daily-rides', 5_000);
 const SECONDS = numberArg('seconds', 15);
 const CONNECTIONS = 50;
 const DAY = '2022-07-06';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** Starts a child and resolves once its stdout or stderr shows `ready`. */
-async function startChild(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  onCleanup(`stop ${args.join(' ')}`, async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
-  });
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    const on = (d: Buffer) => {
-      seen += d.toString();
-      const m = ready.exec(seen);
-      if (m) resolve({ child, match: m });
-    };
-    child.stdout?.on('data', on);
-    child.stderr?.on('data', on);
-    child.once('exit', (code) =>
-      reject(new BenchFailure(`${args.join(' ')} exited ${code}: ${seen.slice(-2000)}`)),
-    );
-  });
-}
 
 /** Seeds riders and rides in SQL: fast, and the API reads only these two tables for this route. */
 async function seed(url: string): Promise<{ key: string; maxId: number }> {
@@ -142,20 +102,7 @@ await runBench('api', async () => {
   const bareDbFig = await load(bareBase, (id) => `/db/rides/${id}`, maxId, {});
   bare.child.kill('SIGTERM');
 
-  const port = await freePort();
-  await startChild(
-    [join(ROOT, 'dist', 'cli.js'), 'serve'],
-    { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'info', API_RATE_LIMIT: '1000000' },
-    /http server listening/,
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${base}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const base = await startServe(url, { API_RATE_LIMIT: '1000000' });
   log(`deloton serve at ${base}: ${SECONDS} s of load on GET /api/rides/{id}`);
   const api = await load(base, (id) => `/api/rides/${id}`, maxId, auth);
 

@@ -5,7 +5,7 @@ import {
   type HeartRateAlert,
   type HeartRateState,
 } from './heart-rate.js';
-import type { RideStart } from './ride-tracker.js';
+import type { RideStart } from './ride.js';
 import type { Reading } from './ride-summary.js';
 
 /** Watches every ride's readings for sustained abnormal heart rates; keeps its own state per ride. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from './feed.js';
 import type { Rider } from './rider.js';
-import { RideTracker, type RideStart, type TrackerSink } from './ride-tracker.js';
+import type { RideStart, TrackerSink } from './ride.js';
+import { RideTracker } from './ride-tracker.js';
 import type { Reading } from './ride-summary.js';
 
 class Recorder implements TrackerSink {

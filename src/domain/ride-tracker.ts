@@ -1,86 +1,24 @@
 import type { FeedEvent } from './feed.js';
 import { DEFAULT_ALERT_SETTINGS, personalLimits, type MaxHrFormula } from './heart-rate.js';
-import { accountOf, cleanRider, type CleanRiderResult, type Rider } from './rider.js';
+import { accountOf, cleanRider, type CleanRiderResult } from './rider.js';
+import type {
+  Checkpoint,
+  IgnoredRide,
+  OpenRideState,
+  PendingRideLine,
+  RideProgress,
+  RideReading,
+  RideStart,
+  TrackerSink,
+} from './ride.js';
+import { outOfTime, tooFarAhead } from './ride-fit.js';
 import {
   addReading,
   emptySummary,
   summarize,
   type Reading,
-  type RideSummary,
   type SummaryState,
 } from './ride-summary.js';
-
-/**
- * A ride as every layer refers to it: who rode which bike from when, and the facts fixed at its
- * start. Immutable: each layer keeps its own state about a ride keyed by this object.
- */
-export interface RideStart {
-  /** The stream the ride came from (message key, or host tag in a key-less feed). */
-  readonly bikeKey: string;
-  readonly bikeSerial: string;
-  readonly startedAtMs: number;
-  readonly riderId: number;
-  /** The rider's age in whole years at the start (null: no birth date). */
-  readonly riderAge: number | null;
-  /** The rider's personal maximum heart rate at the start (null: no birth date, so none). */
-  readonly personalMaxBpm: number | null;
-}
-
-/** A reading and the ride it belongs to. */
-export interface RideReading {
-  readonly ride: RideStart;
-  readonly reading: Reading;
-}
-
-/** A ride's figures as of a checkpoint. */
-export interface RideProgress {
-  readonly ride: RideStart;
-  readonly summary: RideSummary;
-  /** Set once the ride has ended: its last reading's time. */
-  readonly endedAtMs: number | null;
-}
-
-/** What the tracker hands over at a batch boundary. */
-export interface Checkpoint {
-  /** Rides whose figures changed since the last checkpoint. */
-  readonly progress: readonly RideProgress[];
-  /** `Ride` lines still waiting for their `Telemetry` line, to store now without telemetry. */
-  readonly halfReadings: readonly RideReading[];
-}
-
-/** Where the tracker reports what the events mean, as they are applied. */
-export interface TrackerSink {
-  rideStarted(ride: RideStart, rider: Rider): void;
-  /** A new reading; `completes` when it fills in a reading stored earlier without telemetry. */
-  reading(ride: RideStart, reading: Reading, completes: boolean): void;
-  /** The current line cannot be used, and why; `riderId` names the account it concerns, if known. */
-  reject(reason: string, riderId: number | null): void;
-}
-
-/** A `Ride` line still waiting for its `Telemetry` line. */
-export interface PendingRideLine {
-  readonly elapsedS: number;
-  readonly resistance: number;
-  readonly atMs: number;
-  /** Stored already as a reading without telemetry (at a batch boundary): completing it is an update. */
-  readonly stored: boolean;
-}
-
-/** A ride in progress: how a restarted process hands one over to the tracker. */
-export interface OpenRideState {
-  readonly ride: RideStart;
-  readonly summary: SummaryState;
-  /** Last second counted, -1 before the first. */
-  readonly lastElapsedS: number;
-  readonly lastAtMs: number;
-  readonly pending: PendingRideLine | null;
-}
-
-/** A bike whose open ride was deleted or erased: the rest of that ride is ignored. */
-export interface IgnoredRide {
-  readonly bikeKey: string;
-  readonly startedAtMs: number;
-}
 
 /** The tracker's own record of a ride in progress. */
 interface TrackedRide {
@@ -176,7 +114,7 @@ export class RideTracker {
       case 'telemetry': {
         if (bike.kind === 'ignoring') return;
         if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.riderId);
-        const misfit = outOfTime(bike.ride, event.atMs);
+        const misfit = outOfTime(bike.ride.ride, bike.ride.lastAtMs, event.atMs);
         if (misfit) return sink.reject(misfit, null);
         if (event.kind === 'ride') return this.rideLine(bike.ride, event, sink);
         return this.telemetryLine(bike.ride, event, sink);
@@ -259,7 +197,7 @@ export class RideTracker {
         `out-of-order Ride line: second ${e.elapsedS} after second ${t.pending.elapsedS}`,
         null,
       );
-    const jump = tooFarAhead(t, e.elapsedS);
+    const jump = tooFarAhead(t.lastElapsedS, e.elapsedS);
     if (jump) return sink.reject(jump, null);
     this.abandonPending(t, sink);
     t.pending = { elapsedS: e.elapsedS, resistance: e.resistance, atMs: e.atMs, stored: false };
@@ -288,7 +226,7 @@ export class RideTracker {
     // A Telemetry line whose Ride line was never seen (joined mid-ride): its second follows from the clock.
     const elapsedS = Math.round((e.atMs - t.ride.startedAtMs) / 1000);
     if (elapsedS <= t.lastElapsedS) return;
-    const jump = tooFarAhead(t, elapsedS);
+    const jump = tooFarAhead(t.lastElapsedS, elapsedS);
     if (jump) return sink.reject(jump, null);
     const reading: Reading = {
       elapsedS,
@@ -327,35 +265,6 @@ export class RideTracker {
     if (reading.recordedAtMs > t.lastAtMs) t.lastAtMs = reading.recordedAtMs;
     this.changed.add(t);
   }
-}
-
-// A second this far past the ride's last one is a clock or counter glitch, not a gap: taken as
-// true, it would make every later line of the ride look like a replay of stored seconds.
-const MAX_GAP_S = 900;
-const MAX_RIDE_S = 86_400;
-
-/**
- * Why a line dated `atMs` cannot belong to the ride, or null: a line of a ride is dated after its
- * start, and within the longest gap of its last reading. Its second count alone would let a ride
- * dated 2999 take readings of today, or a ride take a reading two days after it.
- */
-function outOfTime(t: TrackedRide, atMs: number): string | null {
-  if (atMs < t.ride.startedAtMs)
-    return `line is dated ${seconds(t.ride.startedAtMs - atMs)} before its ride began: it is not of this ride`;
-  if (atMs - t.lastAtMs > MAX_GAP_S * 1000)
-    return `line is dated ${seconds(atMs - t.lastAtMs)} after its ride's last reading (over ${MAX_GAP_S} s): it is not of this ride`;
-  return null;
-}
-
-const seconds = (ms: number): string =>
-  ms >= 86_400_000 ? `${Math.round(ms / 86_400_000)} days` : `${Math.round(ms / 1000)} s`;
-
-function tooFarAhead(t: TrackedRide, elapsedS: number): string | null {
-  if (elapsedS > MAX_RIDE_S) return `second ${elapsedS} is beyond a day of riding`;
-  const last = Math.max(t.lastElapsedS, 0);
-  if (elapsedS - last > MAX_GAP_S)
-    return `second ${elapsedS} jumps ${elapsedS - last} s past the ride's last second ${last}`;
-  return null;
 }
 
 /** The reading a lone `Ride` line makes: its second and resistance, telemetry unknown. */

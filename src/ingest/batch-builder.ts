@@ -1,6 +1,6 @@
 import type { RideAlertDetector } from '../domain/ride-alerts.js';
 import type { Rider } from '../domain/rider.js';
-import type { Checkpoint, RideReading, RideStart, TrackerSink } from '../domain/ride-tracker.js';
+import type { Checkpoint, RideReading, RideStart, TrackerSink } from '../domain/ride.js';
 import type { Reading } from '../domain/ride-summary.js';
 import type {
   IngestBatch,

@@ -89,8 +89,14 @@ export class BatchCommitter {
       break;
     }
     // Outside the retry: the batch is committed, and must not be written again if these throw.
-    this.o.onCommit?.(batch, this.o.stats);
-    await this.o.source.committed?.(new Map([...batch.positions].map(([p, x]) => [p, x.next])));
+    try {
+      this.o.onCommit?.(batch, this.o.stats);
+      await this.o.source.committed?.(new Map([...batch.positions].map(([p, x]) => [p, x.next])));
+    } catch (e) {
+      // Only a mirror (Kafka group offsets for lag tooling) or a progress report: the database
+      // holds the positions that count, so ingest goes on.
+      this.o.logger.warn({ err: (e as Error).message }, 'after-commit report failed');
+    }
     return { kind: 'committed' };
   }
 

@@ -1,6 +1,6 @@
 import type { HeartRateAlert } from '../domain/heart-rate.js';
 import type { Rider } from '../domain/rider.js';
-import type { RideProgress, RideReading, RideStart } from '../domain/ride-tracker.js';
+import type { RideProgress, RideReading, RideStart } from '../domain/ride.js';
 
 /** A line set aside with its reason, where it came from and its raw text. */
 export interface RejectRow {

@@ -1,4 +1,4 @@
-import type { RideProgress, RideReading } from '../domain/ride-tracker.js';
+import type { RideProgress, RideReading } from '../domain/ride.js';
 import { ALERTS_CHANNEL } from './alerts.repository.js';
 import type { Queryable } from './db.js';
 import type { RejectRow, RideAlert, SourcePosition } from './ingest-batch.js';

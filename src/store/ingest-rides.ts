@@ -1,5 +1,5 @@
 import type { Rider } from '../domain/rider.js';
-import type { RideStart } from '../domain/ride-tracker.js';
+import type { RideStart } from '../domain/ride.js';
 import type { Queryable } from './db.js';
 import type { StartedRide } from './ingest-batch.js';
 import { isoFast } from './readings-copy.js';

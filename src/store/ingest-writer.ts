@@ -1,4 +1,4 @@
-import type { RideReading, RideStart } from '../domain/ride-tracker.js';
+import type { RideReading, RideStart } from '../domain/ride.js';
 import type { Queryable } from './db.js';
 import type { IngestBatch } from './ingest-batch.js';
 import { finishBatch } from './ingest-finish.js';

@@ -1,5 +1,5 @@
 import { personalLimits, type MaxHrFormula } from '../domain/heart-rate.js';
-import type { IgnoredRide, OpenRideState, RideStart } from '../domain/ride-tracker.js';
+import type { IgnoredRide, OpenRideState, RideStart } from '../domain/ride.js';
 import type { Gender } from '../domain/rider.js';
 import type { SummaryState } from '../domain/ride-summary.js';
 import type { Queryable } from './db.js';

@@ -1,4 +1,4 @@
-import type { RideReading, RideStart } from '../domain/ride-tracker.js';
+import type { RideReading, RideStart } from '../domain/ride.js';
 import type { Queryable } from './db.js';
 
 /** The stored id of a ride whose rows are being written (its ride row exists by then). */

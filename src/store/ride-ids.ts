@@ -1,4 +1,4 @@
-import type { RideStart } from '../domain/ride-tracker.js';
+import type { RideStart } from '../domain/ride.js';
 
 /** What the store knows of a ride it has been asked to write. */
 export type StoredRide =

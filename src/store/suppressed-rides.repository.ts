@@ -1,4 +1,4 @@
-import type { IgnoredRide } from '../domain/ride-tracker.js';
+import type { IgnoredRide } from '../domain/ride.js';
 import type { Queryable } from './db.js';
 
 /** A ride that was open when it was deleted or erased: its bike and start. */
