@@ -75,6 +75,64 @@ describeEachDb('erasure and deletion against the feed', (get) => {
     expect(counted!.n).toBe(1);
   });
 
+  it("holds against a replay of the rider's set-aside lines, those of their accepted rides too", async () => {
+    const lines = [
+      // Rider 900's ride, with a line dated two days later (set aside, and theirs).
+      system({ user_id: 900, address: '1 Road,Town,AB1 2CD' }),
+      ...reading(1),
+      envelope(`${T.replace('07-06', '07-08')} [INFO]: Ride - duration = 2.0; resistance = 30`),
+      // Rider 778's record is refused, and its readings with it.
+      envelope(
+        `${T.replace('35.935822', '50.000000')} [SYSTEM] data = ${JSON.stringify({ user_id: 778, name: person.name, address: 'Flat 9,Hidden Lane' })}`,
+      ),
+      envelope(
+        `${T.replace('35.935822', '50.500000')} [INFO]: Ride - duration = 1.0; resistance = 30`,
+      ),
+    ];
+    const path = tempFile(lines);
+    await ingestFile(get().db, path);
+    const naming = (id: number) => count('rejected_messages WHERE rider_id = $1', [id]);
+    expect([await naming(900), await naming(778)]).toEqual([1, 2]);
+    api = await apiHarness(get().db);
+    for (const id of [900, 778])
+      expect((await api.call('DELETE', `/api/riders/${id}`, api.admin)).statusCode).toBe(200);
+    expect(await count('rejected_messages')).toBe(0);
+    // The same feed from another file: nothing of theirs comes back, set aside or not.
+    const copy = tempFile([]);
+    copyFileSync(path, copy);
+    await ingestFile(get().db, copy);
+    expect([await naming(900), await naming(778), await count('rides')]).toEqual([0, 0, 0]);
+    expect(await count('rejected_messages')).toBe(0);
+    const [counted] = await get().db.query<{ n: number }>(
+      'SELECT coalesce(sum(stored), 0)::int AS n FROM rejected_counts',
+    );
+    expect(counted!.n).toBe(0);
+  });
+
+  it('stores the later rides of a rider whose erased history held a ride dated 2999', async () => {
+    const later = new Date(Date.now() + 2 * 86_400_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '000');
+    const at = (ts: string, body: string) => envelope(`${ts} bike-${ts.slice(0, 4)}: ${body}`);
+    const ride = (ts: string) => [
+      at(
+        ts,
+        `[SYSTEM] data = ${JSON.stringify({ user_id: 901, name: 'A B', address: '1 a,b,c', bike_serial: `SN${ts.slice(0, 4)}` })}`,
+      ),
+    ];
+    await ingestFile(get().db, tempFile(ride('2999-01-01 00:00:00.000000')));
+    api = await apiHarness(get().db);
+    expect((await api.call('DELETE', '/api/riders/901', api.admin)).statusCode).toBe(200);
+    // A ride begun two days from now (by its bike's clock) is new data, not the erased history:
+    // the clock allowance after an erasure is a day, however far ahead the erased rides were.
+    await ingestFile(get().db, tempFile(ride(later)));
+    expect(await count('rides WHERE rider_id = 901')).toBe(1);
+    // The erased ride itself stays erased, replayed.
+    await ingestFile(get().db, tempFile(ride('2999-01-01 00:00:00.000000')));
+    expect(await count('rides WHERE rider_id = 901')).toBe(1);
+  });
+
   it('keeps a deleted ride deleted when the same feed is read again from another file', async () => {
     const { lines } = simFileFeed({
       bikes: 3,

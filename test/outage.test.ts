@@ -4,7 +4,11 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BatchCommitter } from '../src/ingest/batch-committer.js';
 import { createFileSource } from '../src/ingest/file-source.js';
+import { newPipelineStats } from '../src/ingest/pipeline-stats.js';
+import type { IngestBatch } from '../src/store/ingest-batch.js';
+import { RideIds } from '../src/store/ride-ids.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPgDb } from '../src/store/pg-db.js';
@@ -166,6 +170,47 @@ describe('database outage', () => {
     const got = await snapshot(db);
     expect(got.readings).toEqual(want.readings);
     expect(got.rides).toEqual(want.rides);
+  });
+
+  it('writes nothing more once a stop has left a batch unwritten, even when the database is back', async () => {
+    const created = await createPgDatabase();
+    cleanup.push(created.drop);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    cleanup.push(() => proxy.close());
+    const url = new URL(created.url);
+    url.port = String(proxy.port);
+    const db = openPgDb(url.toString());
+    cleanup.push(() => db.close());
+    await migrate(db);
+    const stop = new AbortController();
+    const committer = new BatchCommitter({
+      db,
+      source: createFileSource({ path: tempFile([]), untilIdle: true }),
+      logger: pino({ level: 'silent' }),
+      signal: stop.signal,
+      stats: newPipelineStats(),
+      onFailure: () => undefined,
+    });
+    const batch = (next: number): IngestBatch => ({
+      source: 't',
+      started: [],
+      readings: [],
+      completions: [],
+      progress: [],
+      rejects: [],
+      alerts: [],
+      positions: new Map([[0, { next, identity: null }]]),
+      messageCount: 1,
+    });
+    await proxy.down();
+    await committer.submit(batch(10), new RideIds());
+    stop.abort();
+    await committer.drain();
+    await proxy.up();
+    // The next batch's positions would pass the lines of the one left behind: it is not written.
+    await committer.submit(batch(20), new RideIds());
+    await committer.drain();
+    expect(await db.query('SELECT position FROM source_offsets')).toEqual([]);
   });
 
   it('gives up at once on an error no waiting would cure, such as a missing table', async () => {

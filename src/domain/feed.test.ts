@@ -133,6 +133,17 @@ describe('text PostgreSQL would change', () => {
     expect(unstorableInJson({ ['Steven Pearce']: 'x\u0000' })).toBe('a field holds a NUL byte');
   });
 
+  it('looks through a record nested ten thousand deep without running out of stack', () => {
+    const deep = `${'['.repeat(10_000)}"x\\u0000"${']'.repeat(10_000)}`;
+    const event = ok(systemLine(`{"user_id":1,"x":${deep}}`));
+    expect(event).toMatchObject({
+      invalid: expect.stringMatching(/^\[SYSTEM\] data: x\[0\]/) as string,
+    });
+    expect(ok(systemLine(`{"user_id":1,"x":${deep.replace('\\u0000', '')}}`))).toMatchObject({
+      invalid: null,
+    });
+  });
+
   it('makes a [SYSTEM] line that holds it a ride start with an unusable record, saying why', () => {
     for (const serial of ['SN\\ud800', 'SN\\udc00', 'SN\\u0000']) {
       const event = ok(systemLine(`{"user_id":7,"name":"A B","bike_serial":"${serial}"}`));

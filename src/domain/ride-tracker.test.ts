@@ -257,6 +257,28 @@ describe('RideTracker', () => {
     expect(s.rejectedRiders).toEqual([7, 7]);
   });
 
+  it('takes a [SYSTEM] line at the instant of the open ride as its replay only when it names the same account', () => {
+    const { s } = track([system(), ride(1), tele(1, 100), system(T0, 100), system(T0, 555)]);
+    expect(s.started).toHaveLength(1);
+    expect(s.rejects).toEqual([
+      "a [SYSTEM] line at the very instant the bike's open ride began names another account",
+    ]);
+    expect(s.rejectedRiders).toEqual([555]);
+  });
+
+  it("names the ride's account on every line of it that is set aside", () => {
+    const { s } = track([
+      system(),
+      ride(1),
+      tele(1, 100),
+      ride(3),
+      ride(2),
+      { ...tele(9, 1), atMs: T0 + 86_400_000 },
+    ]);
+    expect(s.rejects).toHaveLength(2);
+    expect(s.rejectedRiders).toEqual([100, 100]);
+  });
+
   it('goes on ignoring a ride deleted while open, until the bike starts another', () => {
     const t = new RideTracker();
     const s = new Recorder();

@@ -115,7 +115,7 @@ export class RideTracker {
         if (bike.kind === 'ignoring') return;
         if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.riderId);
         const misfit = outOfTime(bike.ride.ride, bike.ride.lastAtMs, event.atMs);
-        if (misfit) return sink.reject(misfit, null);
+        if (misfit) return sink.reject(misfit, bike.ride.ride.riderId);
         if (event.kind === 'ride') return this.rideLine(bike.ride, event, sink);
         return this.telemetryLine(bike.ride, event, sink);
       }
@@ -147,8 +147,18 @@ export class RideTracker {
     sink: TrackerSink,
   ): void {
     const atMs = e.atMs;
-    // A replayed [SYSTEM] line of the ride already open (or ignored) changes nothing.
-    if (bike.kind === 'riding' && bike.ride.ride.startedAtMs === atMs) return;
+    // A replayed [SYSTEM] line of the ride already open (or ignored) changes nothing. One at the
+    // same instant naming another account cannot start a ride there: the bike is taken.
+    if (bike.kind === 'riding' && bike.ride.ride.startedAtMs === atMs) {
+      const named = accountOf(e.data);
+      if (named === bike.ride.ride.riderId) return;
+      return sink.reject(
+        `a [SYSTEM] line at the very instant the bike's open ride began names another account`,
+        named,
+      );
+    }
+    // The rider of a ride deleted while open is not kept (suppressed_rides holds no one): a line
+    // at its instant is taken as its replay.
     if (bike.kind === 'ignoring' && bike.startedAtMs === atMs) return;
     this.end(bike, sink);
     const clean: CleanRiderResult = e.invalid
@@ -195,10 +205,10 @@ export class RideTracker {
     if (t.pending && e.elapsedS < t.pending.elapsedS)
       return sink.reject(
         `out-of-order Ride line: second ${e.elapsedS} after second ${t.pending.elapsedS}`,
-        null,
+        t.ride.riderId,
       );
     const jump = tooFarAhead(t.lastElapsedS, e.elapsedS);
-    if (jump) return sink.reject(jump, null);
+    if (jump) return sink.reject(jump, t.ride.riderId);
     this.abandonPending(t, sink);
     t.pending = { elapsedS: e.elapsedS, resistance: e.resistance, atMs: e.atMs, stored: false };
   }
@@ -227,7 +237,7 @@ export class RideTracker {
     const elapsedS = Math.round((e.atMs - t.ride.startedAtMs) / 1000);
     if (elapsedS <= t.lastElapsedS) return;
     const jump = tooFarAhead(t.lastElapsedS, elapsedS);
-    if (jump) return sink.reject(jump, null);
+    if (jump) return sink.reject(jump, t.ride.riderId);
     const reading: Reading = {
       elapsedS,
       recordedAtMs: e.atMs,

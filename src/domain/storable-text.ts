@@ -10,25 +10,30 @@ export function unstorable(s: string): string | null {
   return null;
 }
 
-/** The same for every string in a parsed JSON value, object keys included; names where. */
-export function unstorableInJson(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') {
-    const why = unstorable(value);
-    return why && `${path || 'value'} holds ${why}`;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const why = unstorableInJson(value[i], `${path}[${i}]`);
-      if (why) return why;
+/**
+ * The same for every string in a parsed JSON value, object keys included; names where. Walked
+ * with a stack of its own, not by recursion: a record nested ten thousand deep is still a record.
+ */
+export function unstorableInJson(value: unknown): string | null {
+  const todo: { value: unknown; path: string }[] = [{ value, path: '' }];
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const { value: v, path } = next;
+    if (typeof v === 'string') {
+      const why = unstorable(v);
+      if (why) return `${shorten(path) || 'value'} holds ${why}`;
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) todo.push({ value: v[i], path: `${path}[${i}]` });
+    } else if (typeof v === 'object' && v !== null) {
+      const entries = Object.entries(v);
+      for (const [k] of entries) {
+        const keyWhy = unstorable(k);
+        if (keyWhy) return `a field name${path ? ` in ${shorten(path)}` : ''} holds ${keyWhy}`;
+      }
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i]!;
+        todo.push({ value: child, path: `${path ? `${path}.` : ''}${nameOf(k)}` });
+      }
     }
-    return null;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    const keyWhy = unstorable(k);
-    if (keyWhy) return `a field name${path ? ` in ${path}` : ''} holds ${keyWhy}`;
-    const why = unstorableInJson(v, `${path ? `${path}.` : ''}${nameOf(k)}`);
-    if (why) return why;
   }
   return null;
 }
@@ -36,3 +41,6 @@ export function unstorableInJson(value: unknown, path = ''): string | null {
 // A reason names a field only by a plain identifier: a field name is input too, and reasons
 // must never carry what a record says.
 const nameOf = (k: string): string => (/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(k) ? k : 'a field');
+
+/** A path short enough for a reason (a deep one is cut). */
+const shorten = (path: string): string => (path.length > 60 ? `${path.slice(0, 57)}...` : path);

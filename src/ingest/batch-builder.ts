@@ -20,6 +20,8 @@ export class BatchBuilder implements TrackerSink {
   private alerts: RideAlert[] = [];
   private positions = new Map<number, SourcePosition>();
   private current: SourceMessage | null = null;
+  /** The current line's own time, once it has been read. */
+  private currentAtMs: number | null = null;
   /** Messages in the batch so far. */
   count = 0;
   /** When the batch got its first message (ms), to bound how long a message waits. */
@@ -34,8 +36,14 @@ export class BatchBuilder implements TrackerSink {
   begin(msg: SourceMessage): void {
     if (this.count === 0) this.firstAtMs = Date.now();
     this.current = msg;
+    this.currentAtMs = null;
     this.count++;
     this.positions.set(msg.partition, { next: msg.next, identity: msg.identity ?? null });
+  }
+
+  /** Notes the current line's own time, read from it. */
+  dated(atMs: number): void {
+    this.currentAtMs = atMs;
   }
 
   rideStarted(ride: RideStart, rider: Rider): void {
@@ -62,6 +70,7 @@ export class BatchBuilder implements TrackerSink {
       raw: raw ?? m.value,
       reason,
       riderId,
+      atMs: this.currentAtMs,
     });
   }
 

@@ -36,12 +36,23 @@ export class BatchCommitter {
   writing = false;
   /** Set once a write has failed for good. */
   failure: Error | null = null;
+  /** Set once a stop left a batch unwritten during an outage. */
+  private stopped = false;
 
   constructor(private readonly o: CommitterOptions) {}
 
   /** Starts writing `batch` once the one before it is done; throws if that one failed. */
   async submit(batch: IngestBatch, ids: RideIds): Promise<void> {
     await this.drain();
+    // Once a batch was left unwritten, no later one may be written: its positions would move
+    // past the lines left behind, and they would never be read again.
+    if (this.stopped) {
+      this.o.logger.warn(
+        { messages: batch.messageCount },
+        'stopped: this batch is not stored either',
+      );
+      return;
+    }
     this.writing = true;
     this.inFlight = this.commit(batch, ids).finally(() => (this.writing = false));
   }
@@ -115,6 +126,7 @@ export class BatchCommitter {
 
   /** A stop during an outage: the batch stays unwritten and its lines are read again next time. */
   private leave(batch: IngestBatch): Outcome {
+    this.stopped = true;
     this.o.logger.warn(
       { messages: batch.messageCount },
       'stopped while the database was unreachable: the last batch was not stored; its lines are read again on the next start',

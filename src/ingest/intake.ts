@@ -7,6 +7,7 @@ import {
   unwrapMessage,
 } from '../domain/feed.js';
 import type { RideTracker } from '../domain/ride-tracker.js';
+import { accountOf } from '../domain/rider.js';
 import type { BatchBuilder } from './batch-builder.js';
 import type { SourceMessage } from './source.js';
 
@@ -18,6 +19,21 @@ export function intake(
   feedTimeZone: string,
 ): void {
   builder.begin(msg);
+  try {
+    take(msg, tracker, builder, feedTimeZone);
+  } catch (e) {
+    // Parsing is meant to be total; should some input still break it, that input is set aside
+    // like any other bad line, rather than stop the stream.
+    builder.reject(`line could not be read (${(e as Error).name})`, null);
+  }
+}
+
+function take(
+  msg: SourceMessage,
+  tracker: RideTracker,
+  builder: BatchBuilder,
+  feedTimeZone: string,
+): void {
   const tooLong = checkLineSize(sizeOf(msg));
   // Only the head of a line over the limit is kept (the file source has cut it already).
   if (tooLong) return builder.rejectAs(tooLong, null, msg.value.slice(0, KEPT_HEAD_BYTES));
@@ -25,10 +41,12 @@ export function intake(
   if (un.kind === 'reject') return builder.reject(un.reason, null);
   const parsed = parseLine(un.line, feedTimeZone);
   if (parsed.kind === 'reject') return builder.reject(parsed.reason, null);
+  const event = parsed.event;
+  if (event.kind !== 'marker') builder.dated(event.atMs);
   const key = msg.key ?? un.key;
   const badKey = key === null ? null : checkBikeKey(key);
-  if (badKey) return builder.reject(badKey, null);
-  tracker.apply(key, parsed.event, builder);
+  if (badKey) return builder.reject(badKey, event.kind === 'system' ? accountOf(event.data) : null);
+  tracker.apply(key, event, builder);
 }
 
 /** The message's size in bytes, counted only when its length says it could be over the limit. */

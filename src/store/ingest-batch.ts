@@ -10,6 +10,8 @@ export interface RejectRow {
   readonly reason: string;
   /** The account the line names, when known: erasing that rider removes the line too. */
   readonly riderId: number | null;
+  /** The line's own time, when it could be read: whether an erased rider's line is a replay. */
+  readonly atMs: number | null;
 }
 
 /** A ride that begins in this batch, with its rider's record. */

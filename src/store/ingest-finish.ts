@@ -88,13 +88,22 @@ function updateSummaries(progress: readonly RideProgress[], idOf: RideIdOf): Sql
 // PostgreSQL text cannot hold NUL; everything else of a rejected line is kept verbatim.
 const storable = (s: string): string => (s.includes('\0') ? s.replace(/\0/g, '\\0') : s);
 
-/** Rejects are unique by position, so a replay stores none twice; RETURNING says which were new. */
+/**
+ * Rejects are unique by position, so a replay stores none twice; RETURNING says which were new.
+ * A line naming an erased rider from before `erased_until` is not stored: a replay must not
+ * bring back what the erasure removed.
+ */
 function insertRejects(source: string, rejects: readonly RejectRow[]): Sql {
+  const r = rejects;
   return sql`
     INSERT INTO rejected_messages (source, partition, position, raw, reason, rider_id)
-    SELECT ${source}, * FROM unnest(${rejects.map((r) => r.partition)}::int[],
-      ${rejects.map((r) => r.position)}::bigint[], ${rejects.map((r) => storable(r.raw))}::text[],
-      ${rejects.map((r) => storable(r.reason))}::text[], ${rejects.map((r) => r.riderId)}::bigint[])
+    SELECT ${source}::text, x.partition, x.position, x.raw, x.reason, x.rider_id
+    FROM unnest(${r.map((x) => x.partition)}::int[], ${r.map((x) => x.position)}::bigint[],
+                ${r.map((x) => storable(x.raw))}::text[], ${r.map((x) => storable(x.reason))}::text[],
+                ${r.map((x) => x.riderId)}::bigint[],
+                ${r.map((x) => (x.atMs === null ? null : isoFast(x.atMs)))}::timestamptz[])
+      AS x(partition, position, raw, reason, rider_id, at)
+    WHERE x.rider_id IS NULL OR erased_until(x.rider_id) IS NULL OR x.at > erased_until(x.rider_id)
     ON CONFLICT (source, partition, position) DO NOTHING
     RETURNING partition`;
 }

@@ -4,7 +4,6 @@ import type { Queryable } from './db.js';
 import type { StartedRide } from './ingest-batch.js';
 import { isoFast } from './readings-copy.js';
 import type { StoredRide } from './ride-ids.js';
-import { ERASURE_LOCK } from './riders.repository.js';
 import { run, sql, type Sql } from './sql.js';
 import { suppressRides } from './suppressed-rides.repository.js';
 
@@ -53,28 +52,24 @@ export async function storeStartedRides(
 }
 
 /**
- * Splits off the rides the store must not keep: rides deleted over the API (a tombstone holds
- * their key, whatever source replays them), and rides of erased riders that began no later than
- * the erasure, or than the latest ride it erased (a bike's clock may run ahead): a replay, or a
- * batch racing the erasure. The shared lock orders this batch against an erasure, which holds it
- * exclusively.
+ * Splits off the rides the store must not keep: rides deleted over the API or erased (a tombstone
+ * holds their key, whatever source replays them), and rides of erased riders that began before
+ * `erased_until` (a replay, or a batch racing the erasure). The caller holds the erasure order.
  */
 async function withoutRefused(
   tx: Queryable,
   started: readonly StartedRide[],
 ): Promise<{ kept: StartedRide[]; refused: StartedRide[] }> {
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
   const rows = await run<{
     rider_id: number | null;
     erased_ms: number | null;
     ride_key: string | null;
   }>(
     tx,
-    sql`SELECT rider_id,
-               (extract(epoch FROM max(greatest(erased_at, erased_through))) * 1000)::float8 AS erased_ms,
+    sql`SELECT rider_id, (extract(epoch FROM erased_until(rider_id)) * 1000)::float8 AS erased_ms,
                NULL AS ride_key
-        FROM erasures WHERE rider_id = ANY(${[...new Set(started.map((s) => s.rider.riderId))]}::bigint[])
-        GROUP BY rider_id
+        FROM unnest(${[...new Set(started.map((s) => s.rider.riderId))]}::bigint[]) AS rider_id
+        WHERE erased_until(rider_id) IS NOT NULL
         UNION ALL
         SELECT NULL, NULL, d.bike_serial || '|' || (extract(epoch FROM d.started_at) * 1000)::bigint
         FROM deleted_rides d

@@ -5,6 +5,7 @@ import { finishBatch } from './ingest-finish.js';
 import { storeStartedRides } from './ingest-rides.js';
 import { copyReadings, insertReadingsTolerant } from './readings-copy.js';
 import type { RideIds, StoredRide } from './ride-ids.js';
+import { orderAfterErasures } from './riders.repository.js';
 
 /** What a batch write did, for logs and metrics, and what it learned about rides. */
 export interface WriteResult {
@@ -31,6 +32,8 @@ export async function writeBatch(
   known: RideIds,
   opts: { tolerant?: boolean } = {},
 ): Promise<WriteResult> {
+  if (batch.started.length > 0 || batch.rejects.some((r) => r.riderId !== null))
+    await orderAfterErasures(tx);
   const learned = await storeStartedRides(tx, batch.started);
   const stored = (ride: RideStart): StoredRide | undefined => learned.get(ride) ?? known.get(ride);
   const live = await lockLiveRides(tx, batch, stored);

@@ -56,6 +56,14 @@ export async function getRider(
  */
 export const ERASURE_LOCK = 4_242_002;
 
+/**
+ * Orders an ingest batch against erasures: the batch either commits before an erasure reads what
+ * to delete, or sees the erasure. Batches that store riders or lines naming one take it.
+ */
+export async function orderAfterErasures(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [ERASURE_LOCK]);
+}
+
 /** What an erasure removed. */
 export interface ErasureRecord {
   readonly erasure_id: number;
@@ -89,9 +97,10 @@ export async function eraseRider(
     ride_id: number;
     started_at: Date;
     bike_key: string;
+    bike_serial: string;
     open: boolean;
   }>(
-    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id, started_at, bike_key, ended_at IS NULL AS open',
+    'DELETE FROM rides WHERE rider_id = $1 RETURNING ride_id, started_at, bike_key, bike_serial, ended_at IS NULL AS open',
     [riderId],
   );
   await suppressRides(
@@ -99,6 +108,12 @@ export async function eraseRider(
     rides.filter((r) => r.open),
   );
   const ids = rides.map((r) => r.ride_id);
+  // Tombstones: whatever source replays these rides, ingest refuses them (see deleted_rides).
+  await tx.query(
+    `INSERT INTO deleted_rides (bike_serial, started_at)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING`,
+    [rides.map((r) => r.bike_serial), rides.map((r) => r.started_at.toISOString())],
+  );
   const latest = rides.length ? Math.max(...rides.map((r) => r.started_at.getTime())) : null;
   const [counts] = await tx.query<{ readings: number; alerts: number }>(
     `WITH x AS (DELETE FROM readings WHERE ride_id = ANY($1::bigint[]) RETURNING 1),
