@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       12 * 3_600_000,
     );
     expect(loadConfig({ REJECTED_RETENTION: '0' }).ingest.rejectedRetentionMs).toBeNull();
+    expect(fail({ REJECTED_RETENTION: '100000000000d' })).toMatch(/at most 36500d/);
     expect(fail({ REJECTED_RETENTION: 'a month' })).toMatch(
       /REJECTED_RETENTION: must be a duration such as 300, 90s, 5m, 1h or 30d/,
     );

@@ -70,7 +70,9 @@ const Env = z
       .default('info'),
     INGEST_BATCH_MESSAGES: int(1, 1_000_000).default(20_000),
     INGEST_BATCH_WAIT_MS: int(1, 60_000).default(100),
-    REJECTED_RETENTION: duration.default(30 * 86_400_000),
+    REJECTED_RETENTION: duration
+      .refine((ms) => ms <= 36_500 * 86_400_000, 'must be at most 36500d (or 0: for ever)')
+      .default(30 * 86_400_000),
     ALERT_MAX_HR_FORMULA: z
       .enum(['gulati-tanaka', 'fox'], { message: 'must be gulati-tanaka or fox' })
       .default('gulati-tanaka'),

@@ -150,18 +150,18 @@ describe('file source', () => {
     ]);
   });
 
-  it('follows a file rotated while it is read: the old file to its end, then the new one', async () => {
+  it('follows a file rotated while it is read: the old file until it is quiet, then the new one', async () => {
     const path = tempFile(lines('old', 3));
     const { logger, logs } = capture();
     const stop = new AbortController();
     const source = createFileSource({ path, untilIdle: false, pollMs: 20, logger });
-    const seen: string[] = [];
-    const want = [...lines('old', 5), 'tail without newline', ...lines('new', 2)];
+    const seen: SourceMessage[] = [];
     for await (const chunk of source.read(() => Promise.resolve(new Map()), stop.signal)) {
-      seen.push(...chunk.map((m) => m.value));
+      seen.push(...chunk);
       if (seen.length === 3) {
-        // Written to the old file after the reader caught up, then rotated away.
-        appendFileSync(path, `${lines('old', 5).slice(3).join('\n')}\ntail without newline`);
+        // Rotated away mid-line; the writer, not yet told, finishes the line and writes one more
+        // to the old file, and a line it never finishes. Then the new file gets its lines.
+        appendFileSync(path, 'old line 3 begun');
         renameSync(path, `${path}.1`);
         writeFileSync(
           path,
@@ -169,10 +169,76 @@ describe('file source', () => {
             .map((l) => `${l}\n`)
             .join(''),
         );
+        appendFileSync(`${path}.1`, ' and ended\nold line 4\nnever ended');
       }
-      if (seen.length >= want.length) stop.abort();
+      if (seen.length >= 8) stop.abort();
     }
-    expect(seen).toEqual(want);
+    expect(seen.map((m) => m.value)).toEqual([
+      ...lines('old', 3),
+      'old line 3 begun and ended',
+      'old line 4',
+      'never ended',
+      ...lines('new', 2),
+    ]);
+    // The line the old file never finished is marked, to be set aside rather than read.
+    expect(seen.map((m) => m.unterminated ?? false)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
     expect(logs).toContain('feed file was replaced: reading the new file from its start');
+    // Positions never move back across the files.
+    const offsets = seen.map((m) => m.offset);
+    expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
+  });
+
+  it('notices a file truncated and refilled between two polls (copytruncate), by its first bytes', async () => {
+    const path = tempFile(lines('first', 4));
+    const { logger, logs } = capture();
+    const stop = new AbortController();
+    const source = createFileSource({ path, untilIdle: false, pollMs: 20, logger });
+    const seen: string[] = [];
+    for await (const chunk of source.read(() => Promise.resolve(new Map()), stop.signal)) {
+      seen.push(...chunk.map((m) => m.value));
+      // Emptied and written again, longer than before, before the reader looks again.
+      if (seen.length === 4)
+        writeFileSync(
+          path,
+          lines('second', 6)
+            .map((l) => `${l}\n`)
+            .join(''),
+        );
+      if (seen.length >= 10) stop.abort();
+    }
+    expect(seen).toEqual([...lines('first', 4), ...lines('second', 6)]);
+    expect(logs).toContain('feed file was truncated: reading the new file from its start');
+  });
+
+  it('reads a file from its start when the stored position falls inside a line of it', async () => {
+    const path = tempFile(lines('same head', 40));
+    const first = await readFrom(path);
+    // The same first KiB, then other lines: the old position lands mid-line in the new file.
+    writeFileSync(
+      path,
+      [...lines('same head', 20), ...lines('other tail, longer lines than before', 30)]
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const second = await readFrom(path, first.stored);
+    expect(second.values[0]).toBe(lines('same head', 1)[0]);
+    expect(second.logs).toEqual([
+      'feed file was replaced since the last run: reading it from its start',
+    ]);
+  });
+
+  it('skips the empty lines of a CRLF file', async () => {
+    const path = tempFile([]);
+    writeFileSync(path, 'a\r\n\r\nb\r\n');
+    expect((await readFrom(path)).values).toEqual(['a\r', 'b\r']);
   });
 });

@@ -33,8 +33,8 @@ export async function registerApi(
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
   installProtocolChecks(app);
-  const { registry, http } = createMetrics(o);
-  installHttpMetrics(app, http);
+  const metrics = createMetrics(o);
+  installHttpMetrics(app, metrics.http);
   const keys = new KeyCache(o.db, (e) => app.log.warn({ err: e }, 'could not record key use'));
   installAuth(
     app,
@@ -43,7 +43,7 @@ export async function registerApi(
     new RateLimiter(BAD_KEYS_PER_MINUTE, o.now),
   );
   await registerOpenApi(app, o.version);
-  healthRoutes(app, o, registry);
+  healthRoutes(app, o, metrics);
   rideRoutes(app, o);
   riderRoutes(app, o);
   dailyRoutes(app, o);

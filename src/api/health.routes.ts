@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 import { pingDatabase, type Db } from '../store/db.js';
-import type { IngestFigures, MailFigures } from './metrics.js';
+import type { IngestFigures, MailFigures, Metrics } from './metrics.js';
 import { codesOnly } from './presenters.js';
 import { HealthBody } from './schemas.js';
 
@@ -13,7 +12,7 @@ export interface HealthSources {
 }
 
 /** `/health` (liveness and database reachability) and `/metrics` (Prometheus); no key needed. */
-export function healthRoutes(app: FastifyInstance, src: HealthSources, registry: Registry): void {
+export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: Metrics): void {
   app.get('/health', {
     schema: {
       summary: 'Liveness and database reachability (503 when degraded)',
@@ -56,6 +55,7 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, registry:
       tags: ['operations'],
       security: [],
     },
-    handler: async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    handler: async (_req, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.render()),
   });
 }

@@ -27,9 +27,19 @@ export interface MetricsSources {
 
 /** How long figures of the stored data are reused between scrapes. */
 const STORED_TTL_MS = 10_000;
+/** How long a rendered scrape is served again. */
+const RENDER_TTL_MS = 1_000;
+
+/** This process's metrics, and their text as a scrape gets it. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly http: Histogram;
+  /** The Prometheus text, rendered at most once per RENDER_TTL_MS however many ask. */
+  readonly render: () => Promise<string>;
+}
 
 /** A registry of this process's metrics: HTTP latency, ingest and mail counters, stored figures. */
-export function createMetrics(src: MetricsSources): { registry: Registry; http: Histogram } {
+export function createMetrics(src: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const http = new Histogram({
@@ -125,7 +135,16 @@ export function createMetrics(src: MetricsSources): { registry: Registry; http: 
     'Seconds between now and the newest reading of any open ride (the feed is this far behind)',
     (s) => s.feedLagS,
   );
-  return { registry, http };
+  // Rendering walks every metric (the process's own included) on the event loop: a scraper in a
+  // loop would take the loop from the API. Scrapers every few seconds see it fresh.
+  let rendered: { at: number; text: Promise<string> } | null = null;
+  const render = (): Promise<string> => {
+    const now = Date.now();
+    if (!rendered || now - rendered.at >= RENDER_TTL_MS)
+      rendered = { at: now, text: registry.metrics() };
+    return rendered.text;
+  };
+  return { registry, http, render };
 }
 
 /** Times every request into the histogram, labelled by route pattern (not by raw URL). */

@@ -95,7 +95,7 @@ export function cleanRider(data: unknown, atMs: number): CleanRiderResult {
   if (!name)
     return {
       kind: 'reject',
-      reason: `rider name "${r.name}" has no name after its title`,
+      reason: 'rider name has no name after its title',
       riderId: r.user_id,
     };
   const address = splitAddress(r.address);

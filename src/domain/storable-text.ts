@@ -24,7 +24,7 @@ export function unstorableInJson(value: unknown): string | null {
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) todo.push({ value: v[i], path: `${path}[${i}]` });
     } else if (typeof v === 'object' && v !== null) {
-      const entries = Object.entries(v);
+      const entries: [string, unknown][] = Object.entries(v as Record<string, unknown>);
       for (const [k] of entries) {
         const keyWhy = unstorable(k);
         if (keyWhy) return `a field name${path ? ` in ${shorten(path)}` : ''} holds ${keyWhy}`;

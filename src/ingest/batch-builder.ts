@@ -11,6 +11,12 @@ import type {
 } from '../store/ingest-batch.js';
 import type { SourceMessage } from './source.js';
 
+/**
+ * The most raw text of rejected lines one batch holds. PostgreSQL's array parameters are built as
+ * one string, which V8 caps near 512 MiB: a batch of many huge bad lines must be cut sooner.
+ */
+export const MAX_BATCH_REJECT_CHARS = 32 << 20;
+
 /** Collects what the tracker reports for one batch, with alerts and positions, then seals it. */
 export class BatchBuilder implements TrackerSink {
   private started: StartedRide[] = [];
@@ -24,6 +30,8 @@ export class BatchBuilder implements TrackerSink {
   private currentAtMs: number | null = null;
   /** Messages in the batch so far. */
   count = 0;
+  /** Characters of raw text of the batch's rejects so far. */
+  private rejectChars = 0;
   /** When the batch got its first message (ms), to bound how long a message waits. */
   firstAtMs = 0;
 
@@ -31,6 +39,11 @@ export class BatchBuilder implements TrackerSink {
     private readonly source: string,
     private readonly detector: RideAlertDetector | null,
   ) {}
+
+  /** Whether the batch should be written now: `maxMessages` reached, or its rejects are heavy. */
+  isFull(maxMessages: number): boolean {
+    return this.count >= maxMessages || this.rejectChars >= MAX_BATCH_REJECT_CHARS;
+  }
 
   /** Marks the message the following reports belong to, and counts it. */
   begin(msg: SourceMessage): void {
@@ -64,10 +77,12 @@ export class BatchBuilder implements TrackerSink {
   rejectAs(reason: string, riderId: number | null, raw: string | null): void {
     const m = this.current;
     if (!m) throw new Error('reject() outside a message');
+    const text = raw ?? m.value;
+    this.rejectChars += text.length;
     this.rejects.push({
       partition: m.partition,
       position: m.offset,
-      raw: raw ?? m.value,
+      raw: text,
       reason,
       riderId,
       atMs: this.currentAtMs,
@@ -96,6 +111,7 @@ export class BatchBuilder implements TrackerSink {
     this.positions = new Map();
     this.current = null;
     this.count = 0;
+    this.rejectChars = 0;
     return batch;
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DelotonError } from '../domain/errors.js';
-import { isCollision, isTransientDbError, type Db } from '../store/db.js';
+import { isCollision, isConflict, isTransientDbError, type Db } from '../store/db.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch, type WriteResult } from '../store/ingest-writer.js';
 import type { RideIds } from '../store/ride-ids.js';
@@ -21,6 +21,8 @@ export interface CommitterOptions {
   /** Called once when a write fails for good, so that whoever waits on the source can stop. */
   readonly onFailure: (err: Error) => void;
 }
+
+const MAX_CONFLICT_RETRIES = 5;
 
 /** What became of a batch handed to the committer. */
 type Outcome = { kind: 'committed' } | { kind: 'stopped' } | { kind: 'failed'; error: Error };
@@ -66,6 +68,7 @@ export class BatchCommitter {
   private async commit(batch: IngestBatch, ids: RideIds): Promise<Outcome> {
     const delays = backoff();
     let tolerant = false;
+    let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
       let res: WriteResult;
       try {
@@ -82,6 +85,14 @@ export class BatchCommitter {
           this.o.logger.info(
             { code: err.code },
             'batch collided with stored rows; writing it conflict-tolerant',
+          );
+          continue;
+        }
+        if (isConflict(err) && ++conflicts <= MAX_CONFLICT_RETRIES) {
+          // A deadlock with an erasure or the retention round: one side was chosen to give way.
+          this.o.logger.info(
+            { code: err.code, attempt },
+            'batch met a concurrent write; writing it again',
           );
           continue;
         }

@@ -59,8 +59,15 @@ export async function startOf(
   if (!stored) return { kind: 'fresh', base: 0 };
   const id = parseIdentity(stored.identity);
   if (!id) {
-    // Stored before files were fingerprinted: only its length can be checked.
-    if (size >= stored.position) return { kind: 'resume', base: 0, offset: stored.position };
+    // Stored before files were fingerprinted: only its length and a line start can be checked.
+    if (size >= stored.position && (await atLineStart(fh, stored.position)))
+      return { kind: 'resume', base: 0, offset: stored.position };
+    if (size >= stored.position)
+      return {
+        kind: 'replaced',
+        base: stored.position,
+        was: 'the stored position is not at a line start',
+      };
     return {
       kind: 'truncated',
       base: stored.position,
@@ -82,5 +89,20 @@ export async function startOf(
       base: stored.position,
       was: 'its first bytes differ from the file read before',
     };
+  // A stored position is always a line start: anywhere else, the file changed after its head.
+  if (!(await atLineStart(fh, offset)))
+    return {
+      kind: 'replaced',
+      base: stored.position,
+      was: 'the stored position is not at a line start',
+    };
   return { kind: 'resume', base: id.base, offset };
+}
+
+/** Whether `offset` starts a line: the file's start, or just after a newline. */
+async function atLineStart(fh: FileHandle, offset: number): Promise<boolean> {
+  if (offset === 0) return true;
+  const b = Buffer.alloc(1);
+  const { bytesRead } = await fh.read(b, 0, 1, offset - 1);
+  return bytesRead === 1 && b[0] === 0x0a;
 }

@@ -1,16 +1,9 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { DelotonError } from '../domain/errors.js';
-import {
-  FINGERPRINT_BYTES,
-  fingerprintOf,
-  formatIdentity,
-  startOf,
-  type FileStart,
-} from './file-identity.js';
-import { LineSplitter, type Line } from './line-splitter.js';
+import { startOf, type FileStart } from './file-identity.js';
+import { OpenFeed } from './open-feed.js';
 import type { PositionLoader, Source, SourceMessage } from './source.js';
 
 export interface FileSourceOptions {
@@ -22,9 +15,10 @@ export interface FileSourceOptions {
   readonly logger?: Logger;
 }
 
-const CHUNK_BYTES = 1 << 20;
-const CHUNK_MESSAGES = 2_000;
 const PARTIAL_LINE_WAIT_MS = 200;
+// A writer keeps appending to a rotated file until it reopens the path: the old file is read on
+// until it has been quiet for this many polls.
+const ROTATED_QUIET_POLLS = 4;
 
 /**
  * A file of one message per line (the `{"log": ...}` envelope or a bare line). Positions are byte
@@ -41,147 +35,96 @@ export function createFileSource(opts: FileSourceOptions): Source {
   };
 }
 
-/** One open file at the path, and where its bytes sit among the positions. */
-class OpenFeed {
-  private head = Buffer.alloc(0);
-  private identity = '';
-
-  constructor(
-    readonly fh: FileHandle,
-    readonly inode: number,
-    /** The position of the file's byte 0. */
-    readonly base: number,
-  ) {}
-
-  /** Notes bytes read at `offset`, to fingerprint the file by its first KiB as it is read. */
-  saw(bytes: Buffer, offset: number): void {
-    if (offset > this.head.length || this.head.length >= FINGERPRINT_BYTES) return;
-    const more = bytes.subarray(this.head.length - offset, FINGERPRINT_BYTES - offset);
-    if (more.length === 0) return;
-    this.head = Buffer.concat([this.head, more]);
-    this.identity = formatIdentity({
-      base: this.base,
-      headBytes: this.head.length,
-      fingerprint: fingerprintOf(this.head),
-      inode: this.inode,
-    });
-  }
-
-  message(line: Line): SourceMessage {
-    return {
-      partition: 0,
-      offset: this.base + line.offset,
-      next: this.base + line.next,
-      key: null,
-      value: line.text,
-      identity: this.identity,
-      ...(line.cutFromBytes === undefined ? {} : { cutFromBytes: line.cutFromBytes }),
-    };
-  }
-}
-
-async function openFeed(path: string, base: number): Promise<OpenFeed> {
-  try {
-    const fh = await open(path, 'r');
-    return new OpenFeed(fh, (await fh.stat()).ino, base);
-  } catch (e) {
-    throw new DelotonError(
-      'source_unavailable',
-      `cannot read feed file ${path}: ${(e as Error).message}`,
-    );
-  }
-}
-
 async function* readFeedFile(
   path: string,
   opts: FileSourceOptions,
   load: PositionLoader,
   signal: AbortSignal,
 ): AsyncGenerator<SourceMessage[]> {
-  let feed = await openFeed(path, 0);
-  const stored = (await load([0])).get(0) ?? null;
-  const start = await startOf(stored, feed.fh, (await feed.fh.stat()).size);
-  reportStart(start, path, opts.logger);
-  let offset = start.kind === 'resume' ? start.offset : 0;
-  feed = new OpenFeed(feed.fh, feed.inode, start.base);
-  if (offset > 0) await fingerprintHead(feed);
-  let lines = new LineSplitter(offset);
-  const buf = Buffer.alloc(CHUNK_BYTES);
+  let feed = await startFeed(path, opts, load);
+  const pollMs = opts.pollMs ?? 250;
   try {
     for (;;) {
-      // Read to the end of what the file holds now.
-      for (;;) {
-        if (signal.aborted) return;
-        const { bytesRead } = await feed.fh.read(buf, 0, CHUNK_BYTES, offset);
-        if (bytesRead === 0) break;
-        const chunk = buf.subarray(0, bytesRead);
-        feed.saw(chunk, offset);
-        offset += bytesRead;
-        yield* inChunks(lines.push(chunk).map((l) => feed.message(l)));
-      }
+      yield* feed.readToEnd(signal);
+      if (signal.aborted) return;
       if (opts.untilIdle) {
-        if (lines.pendingBytes === 0) return;
+        if (feed.pendingBytes === 0) return;
         // A last line without its newline may still be being written: read on if it grows.
         await sleep(PARTIAL_LINE_WAIT_MS);
-        if ((await feed.fh.stat()).size > offset) continue;
+        if ((await feed.handle.stat()).size > feed.readTo) continue;
         opts.logger?.warn(
-          { path, position: feed.base + lines.resumeAt, bytes: lines.pendingBytes },
+          { path, position: feed.resumePosition, bytes: feed.pendingBytes },
           'the last line has no newline yet: left for the next run',
         );
         return;
       }
-      const moved = await movedAway(path, feed, offset);
+      const moved = await movedAway(path, feed);
       if (moved) {
-        // Whatever the old file got before it was moved is read first; then the new one from its
-        // start, its positions going on after the old file's end.
-        for (;;) {
-          const { bytesRead } = await feed.fh.read(buf, 0, CHUNK_BYTES, offset);
-          if (bytesRead === 0) break;
-          offset += bytesRead;
-          yield* inChunks(lines.push(buf.subarray(0, bytesRead)).map((l) => feed.message(l)));
-        }
-        const tail = lines.flushPartial();
-        if (tail) yield [feed.message(tail)];
-        const base = feed.base + offset;
-        await feed.fh.close();
-        feed = await openFeed(path, base);
+        if (moved === 'replaced')
+          for (let quiet = 0; quiet < ROTATED_QUIET_POLLS;) {
+            if (!(await pause(pollMs, signal))) return;
+            const before = feed.readTo;
+            yield* feed.readToEnd(signal);
+            quiet = feed.readTo > before ? 0 : quiet + 1;
+          }
+        // A line the old file will never finish is handed on marked, to be set aside.
+        const tail = feed.abandonedTail();
+        if (tail) yield [tail];
+        const base = feed.base + feed.readTo;
+        await feed.close();
+        feed = await OpenFeed.open(path, base);
         opts.logger?.warn(
           { path, position: base, inode: feed.inode },
           `feed file was ${moved}: reading the new file from its start`,
         );
-        offset = 0;
-        lines = new LineSplitter(0);
         continue;
       }
-      try {
-        await sleep(opts.pollMs ?? 250, undefined, { signal });
-      } catch {
-        return;
-      }
+      if (!(await pause(pollMs, signal))) return;
     }
   } finally {
-    await feed.fh.close().catch(() => undefined);
+    await feed.close();
   }
 }
 
-/** Whether the path now names another file (rotated) or a shorter one (truncated in place). */
-async function movedAway(
+/** Opens the file where the stored position says, or from its start when it is another file. */
+async function startFeed(
   path: string,
-  feed: OpenFeed,
-  offset: number,
-): Promise<'replaced' | 'truncated' | null> {
+  opts: FileSourceOptions,
+  load: PositionLoader,
+): Promise<OpenFeed> {
+  const probe = await OpenFeed.open(path, 0);
+  let start: FileStart;
+  try {
+    const stored = (await load([0])).get(0) ?? null;
+    start = await startOf(stored, probe.handle, (await probe.handle.stat()).size);
+  } finally {
+    await probe.close();
+  }
+  reportStart(start, path, opts.logger);
+  return OpenFeed.open(path, start.base, start.kind === 'resume' ? start.offset : 0);
+}
+
+/** Waits `ms`; false when the signal aborted meanwhile. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the path now names another file (rotated away), or the same file rewritten in place:
+ * shorter than what was read, or with other first bytes (truncated and refilled between polls).
+ */
+async function movedAway(path: string, feed: OpenFeed): Promise<'replaced' | 'truncated' | null> {
   const now = await stat(path).catch(() => null);
   // Gone, with no new file yet: keep reading the old one until one appears.
   if (!now) return null;
   if (now.ino !== feed.inode) return 'replaced';
-  return now.size < offset ? 'truncated' : null;
-}
-
-/** A resumed file's fingerprint covers its first KiB from the start, as a fresh read's does. */
-async function fingerprintHead(feed: OpenFeed): Promise<void> {
-  const head = Buffer.alloc(FINGERPRINT_BYTES);
-  const { bytesRead } = await feed.fh.read(head, 0, FINGERPRINT_BYTES, 0);
-  feed.saw(head.subarray(0, bytesRead), 0);
+  if (now.size < feed.readTo || (await feed.headChanged())) return 'truncated';
+  return null;
 }
 
 function reportStart(start: FileStart, path: string, logger: Logger | undefined): void {
@@ -201,9 +144,4 @@ function reportStart(start: FileStart, path: string, logger: Logger | undefined)
         'feed file is shorter than the position reached (truncated, or replaced by a shorter file): reading it from its start',
       );
   }
-}
-
-function* inChunks(messages: SourceMessage[]): Generator<SourceMessage[]> {
-  for (let i = 0; i < messages.length; i += CHUNK_MESSAGES)
-    yield messages.slice(i, i + CHUNK_MESSAGES);
 }

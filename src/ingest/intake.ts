@@ -34,9 +34,14 @@ function take(
   builder: BatchBuilder,
   feedTimeZone: string,
 ): void {
+  if (msg.unterminated)
+    return builder.reject(
+      'line has no newline: its file was rotated or rewritten before it ended',
+      null,
+    );
   const tooLong = checkLineSize(sizeOf(msg));
   // Only the head of a line over the limit is kept (the file source has cut it already).
-  if (tooLong) return builder.rejectAs(tooLong, null, msg.value.slice(0, KEPT_HEAD_BYTES));
+  if (tooLong) return builder.rejectAs(tooLong, null, headOf(msg.value));
   const un = unwrapMessage(msg.value);
   if (un.kind === 'reject') return builder.reject(un.reason, null);
   const parsed = parseLine(un.line, feedTimeZone);
@@ -54,4 +59,12 @@ function sizeOf(msg: SourceMessage): number {
   if (msg.cutFromBytes !== undefined) return msg.cutFromBytes;
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most messages need no count at all.
   return msg.value.length * 3 <= MAX_LINE_BYTES ? 0 : Buffer.byteLength(msg.value);
+}
+
+/** The first KEPT_HEAD_BYTES bytes of a text, as text (a character cut in two becomes U+FFFD). */
+function headOf(text: string): string {
+  if (text.length <= KEPT_HEAD_BYTES / 3) return text;
+  return Buffer.from(text.slice(0, KEPT_HEAD_BYTES), 'utf8')
+    .subarray(0, KEPT_HEAD_BYTES)
+    .toString('utf8');
 }

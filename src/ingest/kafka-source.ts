@@ -17,6 +17,8 @@ export interface KafkaSourceOptions {
   untilIdle?: { idleMs: number };
   sessionTimeoutMs?: number;
   logger: Logger;
+  /** Told of every fetch the consumer makes (for instrumentation, and tests that wait for one). */
+  onFetch?: () => void;
 }
 
 /** A Kafka read failed in a way the adapter cannot recover from. */
@@ -67,6 +69,7 @@ class KafkaRead {
       this.ready = this.seekToStored(this.generation, partitions);
     });
     consumer.on(consumer.events.FETCH, () => {
+      opts.onFetch?.();
       // Fetches from before the seek (still loading positions) say nothing about the stored positions.
       if (this.seekedGeneration === this.generation) this.lastFetch = Date.now();
       this.poke();

@@ -1,6 +1,7 @@
 import { KEPT_HEAD_BYTES, MAX_LINE_BYTES } from '../domain/feed.js';
 
 const NL = 0x0a;
+const CR = 0x0d;
 
 /** One complete line of a byte stream, at its offset; `next` is where the line after it starts. */
 export interface Line {
@@ -45,7 +46,8 @@ export class LineSplitter {
         // The common case, a whole line inside one chunk: decoded straight from it, no copy.
         const offset = this.lineStart;
         this.lineStart += len + 1;
-        if (len > 0)
+        // An empty line, or one of a CRLF file (a lone CR), carries nothing.
+        if (len > 1 || (len === 1 && chunk[from] !== CR))
           out.push({ offset, next: this.lineStart, text: chunk.toString('utf8', from, nl) });
       } else {
         this.append(chunk.subarray(from, nl));
@@ -96,7 +98,7 @@ export class LineSplitter {
     this.pieceBytes = 0;
     this.cut = null;
     if (cut) return { offset, next, text: cut.head.toString('utf8'), cutFromBytes: bytes };
-    if (!whole || whole.length === 0) return null;
+    if (!whole || whole.length === 0 || (whole.length === 1 && whole[0] === CR)) return null;
     return { offset, next, text: whole.toString('utf8') };
   }
 }

@@ -79,7 +79,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   const take = async (messages: readonly SourceMessage[]): Promise<void> => {
     for (const msg of messages) {
       intake(msg, rides.tracker, builder, o.feedTimeZone);
-      if (builder.count >= o.maxBatchMessages) await flush();
+      if (builder.isFull(o.maxBatchMessages)) await flush();
     }
     // Parsing is synchronous: let the in-flight write's replies in between chunks, or every
     // round trip of that write waits for a whole read-ahead buffer to be parsed.

@@ -12,6 +12,8 @@ export interface SourceMessage {
   readonly value: string;
   /** Set when the source kept only the head of a line over the size limit: its whole size in bytes. */
   readonly cutFromBytes?: number;
+  /** Set for a last line whose newline will never come (its file was rotated or rewritten). */
+  readonly unterminated?: true;
   /**
    * What the positions are positions in, for a source whose stream can be replaced under the
    * same name (a file's fingerprint); stored with the position and handed back on resume.

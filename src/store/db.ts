@@ -42,8 +42,9 @@ export function isTransientDbError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
-  // 08: connection exception, 53: insufficient resources, 57P: operator intervention (shutdown).
-  if (/^(08|53|57P)/.test(code)) return true;
+  // 08: connection exception, 53: insufficient resources, 57P: operator intervention (shutdown),
+  // 25006: a read-only transaction, which a primary gives while it fails over to a replica.
+  if (/^(08|53|57P)/.test(code) || code === '25006') return true;
   if (
     [
       'ECONNREFUSED',
@@ -64,6 +65,12 @@ export function isTransientDbError(err: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
     msg,
   );
+}
+
+/** Deadlock, serialization failure or lock not available: the same statements may well succeed. */
+export function isConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001' || code === '55P03';
 }
 
 /** The write collided with rows already stored (unique violation, or one row touched twice). */

@@ -112,7 +112,7 @@ function insertRejects(source: string, rejects: readonly RejectRow[]): Sql {
 function countRejects(source: string): Sql {
   return sql`
     INSERT INTO rejected_counts (source, partition, stored)
-    SELECT ${source}::text, partition, count(*) FROM rejected GROUP BY partition
+    SELECT ${source}::text, partition, count(*) FROM rejected GROUP BY partition ORDER BY partition
     ON CONFLICT (source, partition) DO UPDATE SET stored = rejected_counts.stored + EXCLUDED.stored`;
 }
 

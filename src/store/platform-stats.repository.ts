@@ -25,7 +25,9 @@ export async function readPlatformStats(db: Queryable): Promise<PlatformStats> {
             (SELECT coalesce(sum(stored), 0)::float8 FROM rejected_counts) AS rejected,
             o.open_rides, o.lag_s
      FROM (SELECT count(*)::int AS open_rides,
-                  extract(epoch FROM now() - max(started_at + duration_s * interval '1 second'))::float8 AS lag_s
+                  extract(epoch FROM now() - max(started_at + duration_s * interval '1 second')
+                    -- A bike whose clock is ahead says nothing about how far behind the feed is.
+                    FILTER (WHERE started_at + duration_s * interval '1 second' <= now() + interval '5 minutes'))::float8 AS lag_s
            FROM rides WHERE ended_at IS NULL) o`,
   );
   return {
