@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { checkBikeKey, checkLineSize, MAX_LINE_BYTES, parseLine, unwrapMessage } from './feed.js';
 import { unstorable, unstorableInJson } from './storable-text.js';
 
+/** A line through the edge and the parser, as intake takes it. */
+const parse = (line: string, zone: string) => {
+  const un = unwrapMessage(line);
+  return un.kind === 'reject' ? un : parseLine(un.line, zone);
+};
 const ok = (line: string, zone = 'UTC') => {
-  const r = parseLine(line, zone);
+  const r = parse(line, zone);
   if (r.kind !== 'ok') throw new Error(`expected ok, got reject: ${r.reason}`);
   return r.event;
 };
 const reason = (line: string): string => {
-  const r = parseLine(line, 'UTC');
+  const r = parse(line, 'UTC');
   if (r.kind !== 'reject') throw new Error(`expected reject for ${line}`);
   return r.reason;
 };

@@ -72,9 +72,13 @@ function reject(reason: string): { kind: 'reject'; reason: string } {
   return { kind: 'reject', reason };
 }
 
-/** Takes the feed line out of a message value: the JSON envelope or a bare line. */
+/**
+ * Takes the feed line out of a message value: the JSON envelope or a bare line. The line it gives
+ * is storable text (see storable-text): this is the edge where that is checked, once.
+ */
 export function unwrapMessage(value: string): Unwrapped {
-  if (value.charCodeAt(0) !== 123 /* { */) return { kind: 'ok', line: stripEol(value), key: null };
+  if (value.charCodeAt(0) !== 123 /* { */) return checked(stripEol(value), null);
+  // The common envelope: no escapes, no control characters, decoded from UTF-8 (so well formed).
   const fast = fastUnwrap(value);
   if (fast) return fast;
   let parsed: unknown;
@@ -88,7 +92,13 @@ export function unwrapMessage(value: string): Unwrapped {
   const env = parsed as Record<string, unknown>;
   if (typeof env.log !== 'string') return reject('envelope has no string "log" field');
   const key = typeof env.key === 'string' && env.key.length > 0 ? env.key : null;
-  return { kind: 'ok', line: stripEol(env.log), key };
+  return checked(stripEol(env.log), key);
+}
+
+/** The line, or why it cannot be stored as it is. */
+function checked(line: string, key: string | null): Unwrapped {
+  const bad = unstorable(line);
+  return bad ? reject(`line holds ${bad}`) : { kind: 'ok', line, key };
 }
 
 /** Why a message key cannot name a bike (it is stored and compared as one), or null. */
@@ -110,10 +120,8 @@ function stripEol(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** Parses one feed line; `zone` is the IANA zone the bikes' clocks are in. */
+/** Parses one feed line as `unwrapMessage` gives it; `zone` is the IANA zone of the bikes' clocks. */
 export function parseLine(line: string, zone: string): ParseResult {
-  const bad = unstorable(line);
-  if (bad) return reject(`line holds ${bad}`);
   if (line.startsWith(MARKER_PREFIX)) {
     const text = line.slice(MARKER_PREFIX.length).trim();
     if (text.startsWith('beginning of')) return { kind: 'ok', event: { kind: 'marker', text } };

@@ -24,7 +24,8 @@ export class BatchBuilder implements TrackerSink {
   private completions: RideReading[] = [];
   private rejects: RejectRow[] = [];
   private alerts: RideAlert[] = [];
-  private positions = new Map<number, SourcePosition>();
+  /** The last message of each partition: where the batch's reading reached. */
+  private lastOf = new Map<number, SourceMessage>();
   private current: SourceMessage | null = null;
   /** The current line's own time, once it has been read. */
   private currentAtMs: number | null = null;
@@ -51,7 +52,7 @@ export class BatchBuilder implements TrackerSink {
     this.current = msg;
     this.currentAtMs = null;
     this.count++;
-    this.positions.set(msg.partition, { next: msg.next, identity: msg.identity ?? null });
+    this.lastOf.set(msg.partition, msg);
   }
 
   /** Notes the current line's own time, read from it. */
@@ -100,7 +101,12 @@ export class BatchBuilder implements TrackerSink {
       progress: checkpoint.progress,
       rejects: this.rejects,
       alerts: this.alerts,
-      positions: this.positions,
+      positions: new Map(
+        [...this.lastOf].map(([p, m]): [number, SourcePosition] => [
+          p,
+          { next: m.next, identity: m.identity ?? null },
+        ]),
+      ),
       messageCount: this.count,
     };
     this.started = [];
@@ -108,7 +114,7 @@ export class BatchBuilder implements TrackerSink {
     this.completions = [];
     this.rejects = [];
     this.alerts = [];
-    this.positions = new Map();
+    this.lastOf = new Map();
     this.current = null;
     this.count = 0;
     this.rejectChars = 0;

@@ -11,6 +11,9 @@ import { accountOf } from '../domain/rider.js';
 import type { BatchBuilder } from './batch-builder.js';
 import type { SourceMessage } from './source.js';
 
+// A bike's messages come in runs: its key, once checked, need not be checked again.
+let lastGoodKey: string | null = null;
+
 /** Takes one message into the batch: unwrapped, parsed and tracked, or set aside with its reason. */
 export function intake(
   msg: SourceMessage,
@@ -49,7 +52,8 @@ function take(
   const event = parsed.event;
   if (event.kind !== 'marker') builder.dated(event.atMs);
   const key = msg.key ?? un.key;
-  const badKey = key === null ? null : checkBikeKey(key);
+  const badKey = key === null || key === lastGoodKey ? null : checkBikeKey(key);
+  if (badKey === null) lastGoodKey = key;
   if (badKey) return builder.reject(badKey, event.kind === 'system' ? accountOf(event.data) : null);
   tracker.apply(key, event, builder);
 }

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { DelotonError } from '../domain/errors.js';
 import { FINGERPRINT_BYTES, fingerprintOf, formatIdentity } from './file-identity.js';
-import { LineSplitter, type Line } from './line-splitter.js';
+import { LineSplitter } from './line-splitter.js';
 import type { SourceMessage } from './source.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -15,7 +15,7 @@ export class OpenFeed {
   private head = Buffer.alloc(0);
   private identity = '';
   private readonly buf = Buffer.alloc(CHUNK_BYTES);
-  private lines: LineSplitter;
+  private lines: LineSplitter<SourceMessage>;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -25,7 +25,9 @@ export class OpenFeed {
     /** The next byte to read. */
     private offset: number,
   ) {
-    this.lines = new LineSplitter(offset);
+    this.lines = new LineSplitter(offset, (at, next, text, cut) =>
+      this.message(at, next, text, cut),
+    );
   }
 
   /** Opens the file at `path`, to be read from `offset`, its byte 0 at position `base`. */
@@ -78,7 +80,7 @@ export class OpenFeed {
       const chunk = this.buf.subarray(0, bytesRead);
       this.saw(chunk, this.offset);
       this.offset += bytesRead;
-      const messages = this.lines.push(chunk).map((l) => this.message(l));
+      const messages = this.lines.push(chunk);
       for (let i = 0; i < messages.length; i += CHUNK_MESSAGES)
         yield messages.slice(i, i + CHUNK_MESSAGES);
     }
@@ -87,7 +89,7 @@ export class OpenFeed {
   /** The unfinished last line of a file that will get no more, marked so, or null. */
   abandonedTail(): SourceMessage | null {
     const tail = this.lines.flushPartial();
-    return tail && { ...this.message(tail), unterminated: true };
+    return tail && { ...tail, unterminated: true };
   }
 
   /** Whether the file's first bytes are no longer those read: rewritten in place. */
@@ -122,15 +124,15 @@ export class OpenFeed {
     });
   }
 
-  private message(line: Line): SourceMessage {
-    return {
+  private message(at: number, next: number, value: string, cutFromBytes?: number): SourceMessage {
+    const m = {
       partition: 0,
-      offset: this.base + line.offset,
-      next: this.base + line.next,
+      offset: this.base + at,
+      next: this.base + next,
       key: null,
-      value: line.text,
+      value,
       identity: this.identity,
-      ...(line.cutFromBytes === undefined ? {} : { cutFromBytes: line.cutFromBytes }),
     };
+    return cutFromBytes === undefined ? m : { ...m, cutFromBytes };
   }
 }

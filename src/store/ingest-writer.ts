@@ -38,7 +38,16 @@ export async function writeBatch(
   const stored = (ride: RideStart): StoredRide | undefined => learned.get(ride) ?? known.get(ride);
   const live = await lockLiveRides(tx, batch, stored);
   for (const ride of live.gone) learned.set(ride, REFUSED);
-  const idOf = (ride: RideStart): number => live.ids.get(ride)!;
+  // Readings of one ride come in runs: the last answer is kept.
+  let lastRide: RideStart | null = null;
+  let lastId = 0;
+  const idOf = (ride: RideStart): number => {
+    if (ride !== lastRide) {
+      lastRide = ride;
+      lastId = live.ids.get(ride)!;
+    }
+    return lastId;
+  };
   const ofLive = <T extends { ride: RideStart }>(xs: readonly T[]): readonly T[] =>
     live.gone.size === 0 ? xs : xs.filter((x) => live.ids.has(x.ride));
   const fresh: RideReading[] = [];
