@@ -218,4 +218,51 @@ describeEachDb('deletions against a running ingest', (get) => {
     expect(await count('rides')).toBe(1);
     expect(await count('readings')).toBeGreaterThan(200);
   });
+
+  it('ignores the rest of a ride whose rider is erased while ingest holds it open, its set-aside lines too', async () => {
+    const { db } = get();
+    const { lines, truths } = simFileFeed({
+      bikes: 1,
+      ridesPerBike: 1,
+      seed: 9,
+      // Riding now: the lines set aside after the erasure are dated after it.
+      startMs: Date.now() - 60_000,
+      abnormalShare: 0,
+    });
+    const rider = truths[0]!.userId;
+    const half = Math.floor(lines.length / 2);
+    const path = tempFile(lines.slice(0, half));
+    const stop = new AbortController();
+    const running = runPipeline({
+      db,
+      source: createFileSource({ path, untilIdle: false, pollMs: 20 }),
+      feedTimeZone: 'UTC',
+      maxBatchMessages: 500,
+      maxBatchWaitMs: 20,
+      logger: silent,
+      signal: stop.signal,
+      alerts: DEFAULT_ALERT_SETTINGS,
+    });
+    const bytes = (xs: string[]) => Buffer.byteLength(xs.map((l) => `${l}\n`).join(''));
+    const reached = async (n: number) => {
+      for (
+        let i = 0;
+        i < 400 && (await count('source_offsets WHERE position >= $1', [n])) === 0;
+        i++
+      )
+        await sleep(25);
+    };
+    await reached(bytes(lines.slice(0, half)));
+    await db.transaction((tx) => eraseRider(tx, rider, 'test'));
+    // The rest of the ride, with a line its time does not fit: once set aside with the account.
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const misfit = lines[half]!.replace(day(Date.now() - 60_000), day(Date.now() + 2 * 86_400_000));
+    appendFileSync(path, [misfit, ...lines.slice(half)].map((l) => `${l}\n`).join(''));
+    await reached(bytes([...lines, misfit]));
+    stop.abort();
+    await running;
+    expect(await count('readings')).toBe(0);
+    expect(await count('rides')).toBe(0);
+    expect(await count('rejected_messages WHERE rider_id = $1', [rider])).toBe(0);
+  });
 });

@@ -50,7 +50,7 @@ describeEachDb('erasure and deletion against the feed', (get) => {
     const rows = await get().db.query<{ raw: string; reason: string; rider_id: number | null }>(
       'SELECT raw, reason, rider_id FROM rejected_messages ORDER BY id',
     );
-    expect(rows.map((r) => r.rider_id)).toEqual([777, 777, 777, 778, 778, 778, null, null]);
+    expect(rows.map((r) => r.rider_id)).toEqual([777, 777, 777, 778, 778, 778, 779, 7790]);
     for (const r of rows)
       for (const secret of ['Quill', 'Secret', 'Hidden', 'Nowhere', 'example.org'])
         expect({ reason: r.reason, leaks: r.reason.includes(secret) }).toMatchObject({
@@ -88,20 +88,26 @@ describeEachDb('erasure and deletion against the feed', (get) => {
       envelope(
         `${T.replace('35.935822', '50.500000')} [INFO]: Ride - duration = 1.0; resistance = 30`,
       ),
+      // Not even JSON: only its raw text names the account.
+      envelope(
+        `${T.replace('35.935822', '51.000000')} [SYSTEM] data = {"user_id": 903, "name": "${person.name}"`,
+      ),
     ];
     const path = tempFile(lines);
     await ingestFile(get().db, path);
     const naming = (id: number) => count('rejected_messages WHERE rider_id = $1', [id]);
-    expect([await naming(900), await naming(778)]).toEqual([1, 2]);
+    expect([await naming(900), await naming(778), await naming(903)]).toEqual([1, 2, 1]);
     api = await apiHarness(get().db);
-    for (const id of [900, 778])
+    for (const id of [900, 778, 903])
       expect((await api.call('DELETE', `/api/riders/${id}`, api.admin)).statusCode).toBe(200);
     expect(await count('rejected_messages')).toBe(0);
     // The same feed from another file: nothing of theirs comes back, set aside or not.
     const copy = tempFile([]);
     copyFileSync(path, copy);
     await ingestFile(get().db, copy);
-    expect([await naming(900), await naming(778), await count('rides')]).toEqual([0, 0, 0]);
+    expect([await naming(900), await naming(778), await naming(903), await count('rides')]).toEqual(
+      [0, 0, 0, 0],
+    );
     expect(await count('rejected_messages')).toBe(0);
     const [counted] = await get().db.query<{ n: number }>(
       'SELECT coalesce(sum(stored), 0)::int AS n FROM rejected_counts',
@@ -131,6 +137,27 @@ describeEachDb('erasure and deletion against the feed', (get) => {
     // The erased ride itself stays erased, replayed.
     await ingestFile(get().db, tempFile(ride('2999-01-01 00:00:00.000000')));
     expect(await count('rides WHERE rider_id = 901')).toBe(1);
+  });
+
+  it('stores the new rides of a rider erased while known only from rejected lines', async () => {
+    // Refused (an address of two parts): no ride, no rider row, only rejected lines.
+    await ingestFile(get().db, tempFile([system({ user_id: 778, address: 'Flat 9,Hidden Lane' })]));
+    api = await apiHarness(get().db);
+    expect((await api.call('DELETE', '/api/riders/778', api.admin)).statusCode).toBe(200);
+    // An hour later (by the bike's clock and the database's), a new ride: new data.
+    const soon = new Date(Date.now() + 3_600_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '000');
+    await ingestFile(
+      get().db,
+      tempFile([
+        envelope(
+          `${soon} bike-9: [SYSTEM] data = ${JSON.stringify({ user_id: 778, name: 'A B', address: '1 a,b,c' })}`,
+        ),
+      ]),
+    );
+    expect(await count('rides WHERE rider_id = 778')).toBe(1);
   });
 
   it('keeps a deleted ride deleted when the same feed is read again from another file', async () => {

@@ -134,6 +134,27 @@ describe('file source', () => {
     }
   });
 
+  it('reads the file it judged: one rotated while positions were loading is read from its position', async () => {
+    const path = tempFile(lines('old', 5));
+    const first = await readFrom(path);
+    appendFileSync(path, `${lines('old', 7).slice(5).join('\n')}\n`);
+    const source = createFileSource({ path, untilIdle: true });
+    const seen: string[] = [];
+    for await (const chunk of source.read(async () => {
+      // Loading the positions took a while (an outage): meanwhile the file was rotated.
+      renameSync(path, `${path}.1`);
+      writeFileSync(
+        path,
+        lines('new', 40)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
+      return new Map([[0, first.stored!]]);
+    }, new AbortController().signal))
+      seen.push(...chunk.map((m) => m.value));
+    expect(seen).toEqual(lines('old', 7).slice(5));
+  });
+
   it('resumes a file that only grew, and reads a file truncated in place from its start', async () => {
     const path = tempFile(lines('a', 5));
     const first = await readFrom(path);

@@ -97,7 +97,7 @@ export function createMetrics(src: MetricsSources): Metrics {
   // database; one read at a time.
   let stored: { at: number; figures: Promise<PlatformStats | null> } | null = null;
   const storedOnce = (): Promise<PlatformStats | null> => {
-    const now = Date.now();
+    const now = performance.now();
     if (!stored || now - stored.at >= STORED_TTL_MS)
       stored = { at: now, figures: readPlatformStats(src.db).catch(() => null) };
     return stored.figures;
@@ -136,10 +136,11 @@ export function createMetrics(src: MetricsSources): Metrics {
     (s) => s.feedLagS,
   );
   // Rendering walks every metric (the process's own included) on the event loop: a scraper in a
-  // loop would take the loop from the API. Scrapers every few seconds see it fresh.
+  // loop would take the loop from the API. Scrapers every few seconds see it fresh. Both caches
+  // run on a monotonic clock: a wall clock stepped back would keep serving one old answer.
   let rendered: { at: number; text: Promise<string> } | null = null;
   const render = (): Promise<string> => {
-    const now = Date.now();
+    const now = performance.now();
     if (!rendered || now - rendered.at >= RENDER_TTL_MS)
       rendered = { at: now, text: registry.metrics() };
     return rendered.text;

@@ -163,6 +163,18 @@ describe('text PostgreSQL would change', () => {
     expect(ok(systemLine('{"user_id":7}'))).toMatchObject({ invalid: null });
   });
 
+  it('refuses it in the plain envelope too, however the value was built', () => {
+    const value = '{"log": "2022-07-06 23:29:36 b\ud800: Getting user data\\n"}';
+    expect(unwrapMessage(value)).toMatchObject({ kind: 'reject', reason: /lone UTF-16/ });
+  });
+
+  it('does not parse a [SYSTEM] record far larger than any rider record', () => {
+    const huge = `{"user_id":1,"x":[${'1,'.repeat(40_000)}1]}`;
+    expect(reason(systemLine(huge))).toMatch(
+      /^\[SYSTEM\] data is 80\d+ characters, over the 65536/,
+    );
+  });
+
   it('refuses a line or a key that holds it', () => {
     expect(reason('2022-07-06 23:29:36 b\ud800: Getting user data')).toMatch(/lone UTF-16/);
     const un = unwrapMessage('{"log":"x\\n","key":"SN\\udc00"}');

@@ -7,6 +7,7 @@ export const MAX_LINE_BYTES = 16 << 20;
 /** How much of a line over the limit is kept, for people to see what it was. */
 export const KEPT_HEAD_BYTES = 4 << 10;
 const MAX_KEY_LENGTH = 200;
+const MAX_RECORD_CHARS = 64 << 10;
 
 /** One line of the bike feed, decoded. Timestamps are epoch milliseconds. */
 export type FeedEvent =
@@ -78,9 +79,10 @@ function reject(reason: string): { kind: 'reject'; reason: string } {
  */
 export function unwrapMessage(value: string): Unwrapped {
   if (value.charCodeAt(0) !== 123 /* { */) return checked(stripEol(value), null);
-  // The common envelope: no escapes, no control characters, decoded from UTF-8 (so well formed).
+  // The common envelope: no escapes and no control characters, so no NUL.
   const fast = fastUnwrap(value);
-  if (fast) return fast;
+  // Sources decode values from UTF-8, so this holds; a value built any other way is checked.
+  if (fast) return fast.line.isWellFormed() ? fast : checked(fast.line, fast.key);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -175,9 +177,15 @@ function ride(body: string, atMs: number, host: string): ParseResult {
 }
 
 function system(body: string, atMs: number, host: string): ParseResult {
+  const record = body.slice(SYSTEM_PREFIX.length);
+  // A rider record is a few hundred characters: a huge one is not parsed or walked at all.
+  if (record.length > MAX_RECORD_CHARS)
+    return reject(
+      `[SYSTEM] data is ${record.length} characters, over the ${MAX_RECORD_CHARS} a rider record may hold`,
+    );
   let data: unknown;
   try {
-    data = JSON.parse(body.slice(SYSTEM_PREFIX.length));
+    data = JSON.parse(record);
   } catch (e) {
     // Not even JSON: a corrupt line of any kind, not known to start a ride. It is set aside alone.
     return reject(`[SYSTEM] data is not valid JSON${jsonErrorAt(e)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from './feed.js';
 import type { Rider } from './rider.js';
-import type { RideStart, TrackerSink } from './ride.js';
+import type { Account, RideStart, TrackerSink } from './ride.js';
 import { RideTracker } from './ride-tracker.js';
 import type { Reading } from './ride-summary.js';
 
@@ -11,6 +11,7 @@ class Recorder implements TrackerSink {
   readings: { reading: Reading; update: boolean; bike: string }[] = [];
   rejects: string[] = [];
   rejectedRiders: (number | null)[] = [];
+  namedAt: (number | null)[] = [];
   rideStarted(ride: RideStart, rider: Rider): void {
     this.started.push(ride);
     this.riders.push(rider);
@@ -18,9 +19,10 @@ class Recorder implements TrackerSink {
   reading(ride: RideStart, reading: Reading, update: boolean): void {
     this.readings.push({ reading, update, bike: ride.bikeKey });
   }
-  reject(reason: string, riderId: number | null): void {
+  reject(reason: string, account: Account | null): void {
     this.rejects.push(reason);
-    this.rejectedRiders.push(riderId);
+    this.rejectedRiders.push(account?.riderId ?? null);
+    this.namedAt.push(account?.namedAtMs ?? null);
   }
 }
 
@@ -277,6 +279,8 @@ describe('RideTracker', () => {
     ]);
     expect(s.rejects).toHaveLength(2);
     expect(s.rejectedRiders).toEqual([100, 100]);
+    // Named at the ride's start: an erasure up to then covers them, whatever their own time.
+    expect(s.namedAt).toEqual([T0, T0]);
   });
 
   it('goes on ignoring a ride deleted while open, until the bike starts another', () => {

@@ -2,6 +2,7 @@ import type { FeedEvent } from './feed.js';
 import { DEFAULT_ALERT_SETTINGS, personalLimits, type MaxHrFormula } from './heart-rate.js';
 import { accountOf, cleanRider, type CleanRiderResult } from './rider.js';
 import type {
+  Account,
   Checkpoint,
   IgnoredRide,
   OpenRideState,
@@ -36,12 +37,12 @@ type BikeState =
       /** Why readings have no ride, when the bike's last `[SYSTEM]` line was rejected. */
       readonly noRideReason: string | null;
       /** The account that rejected line named, when it could be read. */
-      readonly riderId: number | null;
+      readonly account: Account | null;
     }
   | { readonly kind: 'riding'; readonly ride: TrackedRide }
   | { readonly kind: 'ignoring'; readonly startedAtMs: number };
 
-const IDLE: BikeState = { kind: 'idle', noRideReason: null, riderId: null };
+const IDLE: BikeState = { kind: 'idle', noRideReason: null, account: null };
 
 export interface TrackerOptions {
   /** How personal maximum heart rates are worked out. */
@@ -113,13 +114,24 @@ export class RideTracker {
       case 'ride':
       case 'telemetry': {
         if (bike.kind === 'ignoring') return;
-        if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.riderId);
+        if (bike.kind === 'idle') return sink.reject(noRide(bike, bikeKey), bike.account);
         const misfit = outOfTime(bike.ride.ride, bike.ride.lastAtMs, event.atMs);
-        if (misfit) return sink.reject(misfit, bike.ride.ride.riderId);
+        if (misfit) return sink.reject(misfit, accountOfRide(bike.ride.ride));
         if (event.kind === 'ride') return this.rideLine(bike.ride, event, sink);
         return this.telemetryLine(bike.ride, event, sink);
       }
     }
+  }
+
+  /**
+   * Ignores the rest of a ride the store refused (its rider erased, or the ride deleted), as a
+   * restarted tracker would: its later lines are no news, set aside or otherwise.
+   */
+  ignore(ride: RideStart): void {
+    const bike = this.bikes.get(ride.bikeKey);
+    if (bike?.kind !== 'riding' || bike.ride.ride !== ride) return;
+    this.changed.delete(bike.ride);
+    this.bikes.set(ride.bikeKey, { kind: 'ignoring', startedAtMs: ride.startedAtMs });
   }
 
   /** Hands over what changed since the last checkpoint, and the `Ride` lines to store half. */
@@ -154,7 +166,7 @@ export class RideTracker {
       if (named === bike.ride.ride.riderId) return;
       return sink.reject(
         `a [SYSTEM] line at the very instant the bike's open ride began names another account`,
-        named,
+        named === null ? null : { riderId: named, namedAtMs: atMs },
       );
     }
     // The rider of a ride deleted while open is not kept (suppressed_rides holds no one): a line
@@ -165,12 +177,13 @@ export class RideTracker {
       ? { kind: 'reject', reason: e.invalid, riderId: accountOf(e.data) }
       : cleanRider(e.data, atMs);
     if (clean.kind === 'reject') {
+      const named = clean.riderId === null ? null : { riderId: clean.riderId, namedAtMs: atMs };
       this.bikes.set(bikeKey, {
         kind: 'idle',
         noRideReason: `no rider for this ride: its [SYSTEM] line was rejected (${clean.reason})`,
-        riderId: clean.riderId,
+        account: named,
       });
-      sink.reject(clean.reason, clean.riderId);
+      sink.reject(clean.reason, named);
       return;
     }
     const rider = clean.rider;
@@ -205,10 +218,10 @@ export class RideTracker {
     if (t.pending && e.elapsedS < t.pending.elapsedS)
       return sink.reject(
         `out-of-order Ride line: second ${e.elapsedS} after second ${t.pending.elapsedS}`,
-        t.ride.riderId,
+        accountOfRide(t.ride),
       );
     const jump = tooFarAhead(t.lastElapsedS, e.elapsedS);
-    if (jump) return sink.reject(jump, t.ride.riderId);
+    if (jump) return sink.reject(jump, accountOfRide(t.ride));
     this.abandonPending(t, sink);
     t.pending = { elapsedS: e.elapsedS, resistance: e.resistance, atMs: e.atMs, stored: false };
   }
@@ -237,7 +250,7 @@ export class RideTracker {
     const elapsedS = Math.round((e.atMs - t.ride.startedAtMs) / 1000);
     if (elapsedS <= t.lastElapsedS) return;
     const jump = tooFarAhead(t.lastElapsedS, elapsedS);
-    if (jump) return sink.reject(jump, t.ride.riderId);
+    if (jump) return sink.reject(jump, accountOfRide(t.ride));
     const reading: Reading = {
       elapsedS,
       recordedAtMs: e.atMs,
@@ -287,6 +300,11 @@ function withoutTelemetry(p: PendingRideLine): Reading {
     resistance: p.resistance,
     powerW: null,
   };
+}
+
+/** The account of a ride's lines: its rider, named at its start. */
+function accountOfRide(ride: RideStart): Account {
+  return { riderId: ride.riderId, namedAtMs: ride.startedAtMs };
 }
 
 function noRide(bike: Extract<BikeState, { kind: 'idle' }>, bikeKey: string): string {

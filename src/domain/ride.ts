@@ -20,6 +20,15 @@ export interface RideStart {
   readonly personalMaxBpm: number | null;
 }
 
+/**
+ * The rider a set-aside line belongs to, and when their account was named for it (the ride's
+ * start, or the refused record's time): an erasure up to then covers the line too.
+ */
+export interface Account {
+  readonly riderId: number;
+  readonly namedAtMs: number;
+}
+
 /** A reading and the ride it belongs to. */
 export interface RideReading {
   readonly ride: RideStart;
@@ -47,8 +56,8 @@ export interface TrackerSink {
   rideStarted(ride: RideStart, rider: Rider): void;
   /** A new reading; `completes` when it fills in a reading stored earlier without telemetry. */
   reading(ride: RideStart, reading: Reading, completes: boolean): void;
-  /** The current line cannot be used, and why; `riderId` names the account it concerns, if known. */
-  reject(reason: string, riderId: number | null): void;
+  /** The current line cannot be used, and why; `account` is the rider it belongs to, if known. */
+  reject(reason: string, account: Account | null): void;
 }
 
 /** A `Ride` line still waiting for its `Telemetry` line. */

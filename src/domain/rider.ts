@@ -169,6 +169,18 @@ export function accountOf(data: unknown): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
+// "user_id": 777, "user_id": "777" or 777.0, JSON-escaped inside an envelope or not: the forms
+// an erasure searches raw text for (store/riders.repository.ts), so that both agree.
+const ACCOUNT_IN_TEXT = /user_id\\?"\s*:\s*(?:\\?"\s*)?0*(\d{1,16})(?:\.0*)?(?![0-9.eE])/;
+
+/** The account number a raw line names in a `user_id` field, if any, read or not. */
+export function accountNamedIn(text: string): number | null {
+  const m = ACCOUNT_IN_TEXT.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
 /** Splits "Dr. Jane Smith-Jones" into title, first name and last name. */
 export function splitName(
   full: string,

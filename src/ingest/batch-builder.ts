@@ -1,6 +1,6 @@
 import type { RideAlertDetector } from '../domain/ride-alerts.js';
-import type { Rider } from '../domain/rider.js';
-import type { Checkpoint, RideReading, RideStart, TrackerSink } from '../domain/ride.js';
+import { accountNamedIn, type Rider } from '../domain/rider.js';
+import type { Account, Checkpoint, RideReading, RideStart, TrackerSink } from '../domain/ride.js';
 import type { Reading } from '../domain/ride-summary.js';
 import type {
   IngestBatch,
@@ -70,24 +70,35 @@ export class BatchBuilder implements TrackerSink {
     if (alert) this.alerts.push({ ride, alert });
   }
 
-  reject(reason: string, riderId: number | null): void {
-    this.rejectAs(reason, riderId, null);
+  reject(reason: string, account: Account | null): void {
+    this.rejectAs(reason, account, null);
   }
 
-  /** Sets the current message aside; `raw` replaces its text (e.g. only the head of a huge line). */
-  rejectAs(reason: string, riderId: number | null, raw: string | null): void {
+  /**
+   * Sets the current message aside; `raw` replaces its text (e.g. only the head of a huge line).
+   * A line whose account is not known otherwise is searched for one, as an erasure would search
+   * it: an erased rider's lines must not come back in a replay, read or not.
+   */
+  rejectAs(reason: string, account: Account | null, raw: string | null): void {
     const m = this.current;
     if (!m) throw new Error('reject() outside a message');
     const text = raw ?? m.value;
     this.rejectChars += text.length;
+    const named = account ?? this.accountIn(text);
     this.rejects.push({
       partition: m.partition,
       position: m.offset,
       raw: text,
       reason,
-      riderId,
-      atMs: this.currentAtMs,
+      riderId: named?.riderId ?? null,
+      atMs: named?.namedAtMs ?? null,
     });
+  }
+
+  /** The account a raw line names, if any, named at the line's own time (unknown: null). */
+  private accountIn(text: string): { riderId: number; namedAtMs: number | null } | null {
+    const riderId = accountNamedIn(text);
+    return riderId === null ? null : { riderId, namedAtMs: this.currentAtMs };
   }
 
   /** Seals the batch with the tracker's checkpoint: the rides' figures and the half readings. */

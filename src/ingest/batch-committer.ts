@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DelotonError } from '../domain/errors.js';
 import { isCollision, isConflict, isTransientDbError, type Db } from '../store/db.js';
+import type { RideStart } from '../domain/ride.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch, type WriteResult } from '../store/ingest-writer.js';
 import type { RideIds } from '../store/ride-ids.js';
@@ -20,6 +21,8 @@ export interface CommitterOptions {
   readonly onCommit?: ((batch: IngestBatch, stats: PipelineStats) => void) | undefined;
   /** Called once when a write fails for good, so that whoever waits on the source can stop. */
   readonly onFailure: (err: Error) => void;
+  /** Told of rides a committed batch refused to store, to stop tracking them. */
+  readonly onRefused?: ((rides: readonly RideStart[]) => void) | undefined;
 }
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -101,7 +104,9 @@ export class BatchCommitter {
         const delay = delays.next().value as number;
         this.o.logger.warn(
           { err: err.message, code: err.code, attempt, retryInMs: delay },
-          'database unreachable; batch write waits and retries',
+          err.code === '25006'
+            ? 'database is read-only (a standby, or a primary failing over); batch write waits and retries'
+            : 'database unreachable; batch write waits and retries',
         );
         await sleep(delay, undefined, { signal: this.o.signal }).catch(() => undefined);
         if (this.o.signal.aborted) return this.leave(batch);
@@ -124,6 +129,8 @@ export class BatchCommitter {
 
   private committed(batch: IngestBatch, res: WriteResult, ids: RideIds, attempt: number): void {
     ids.learn(res.learned);
+    const refused = [...res.learned].filter(([, s]) => s.kind === 'refused').map(([r]) => r);
+    if (refused.length > 0) this.o.onRefused?.(refused);
     const s = this.o.stats;
     s.messages += batch.messageCount;
     s.readings += res.readings;

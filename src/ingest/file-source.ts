@@ -72,7 +72,15 @@ async function* readFeedFile(
         if (tail) yield [tail];
         const base = feed.base + feed.readTo;
         await feed.close();
-        feed = await OpenFeed.open(path, base);
+        // The path may be gone again for a moment (rotated twice): wait for a file there.
+        for (;;) {
+          const next = await OpenFeed.open(path, base).catch(() => null);
+          if (next) {
+            feed = next;
+            break;
+          }
+          if (!(await pause(pollMs, signal))) return;
+        }
         opts.logger?.warn(
           { path, position: base, inode: feed.inode },
           `feed file was ${moved}: reading the new file from its start`,
@@ -92,16 +100,18 @@ async function startFeed(
   opts: FileSourceOptions,
   load: PositionLoader,
 ): Promise<OpenFeed> {
-  const probe = await OpenFeed.open(path, 0);
-  let start: FileStart;
+  // The decision and the reading use one handle: should the path be rotated meanwhile (loading
+  // positions may wait out an outage), the file judged is the file read.
+  const opened = await OpenFeed.open(path, 0);
   try {
     const stored = (await load([0])).get(0) ?? null;
-    start = await startOf(stored, probe.handle, (await probe.handle.stat()).size);
-  } finally {
-    await probe.close();
+    const start = await startOf(stored, opened.handle, (await opened.handle.stat()).size);
+    reportStart(start, path, opts.logger);
+    return await opened.startingAt(start.base, start.kind === 'resume' ? start.offset : 0);
+  } catch (e) {
+    await opened.close();
+    throw e;
   }
-  reportStart(start, path, opts.logger);
-  return OpenFeed.open(path, start.base, start.kind === 'resume' ? start.offset : 0);
 }
 
 /** Waits `ms`; false when the signal aborted meanwhile. */

@@ -6,6 +6,8 @@ import {
   parseLine,
   unwrapMessage,
 } from '../domain/feed.js';
+import type { FeedEvent } from '../domain/feed.js';
+import type { Account } from '../domain/ride.js';
 import type { RideTracker } from '../domain/ride-tracker.js';
 import { accountOf } from '../domain/rider.js';
 import type { BatchBuilder } from './batch-builder.js';
@@ -22,40 +24,52 @@ export function intake(
   feedTimeZone: string,
 ): void {
   builder.begin(msg);
+  let read: { key: string | null; event: FeedEvent } | null;
   try {
-    take(msg, tracker, builder, feedTimeZone);
+    read = readMessage(msg, builder, feedTimeZone);
   } catch (e) {
-    // Parsing is meant to be total; should some input still break it, that input is set aside
+    // Reading is meant to be total; should some input still break it, that input is set aside
     // like any other bad line, rather than stop the stream.
-    builder.reject(`line could not be read (${(e as Error).name})`, null);
+    return builder.reject(`line could not be read (${(e as Error).name})`, null);
   }
+  // Outside the catch: the tracker's state must never be left half-changed by an error.
+  if (read) tracker.apply(read.key, read.event, builder);
 }
 
-function take(
+/** The message's bike and event, or null once it has been set aside with its reason. */
+function readMessage(
   msg: SourceMessage,
-  tracker: RideTracker,
   builder: BatchBuilder,
   feedTimeZone: string,
-): void {
+): { key: string | null; event: FeedEvent } | null {
+  const setAside = (reason: string, account: Account | null = null): null => {
+    builder.reject(reason, account);
+    return null;
+  };
   if (msg.unterminated)
-    return builder.reject(
-      'line has no newline: its file was rotated or rewritten before it ended',
-      null,
-    );
+    return setAside('line has no newline: its file was rotated or rewritten before it ended');
   const tooLong = checkLineSize(sizeOf(msg));
   // Only the head of a line over the limit is kept (the file source has cut it already).
-  if (tooLong) return builder.rejectAs(tooLong, null, headOf(msg.value));
+  if (tooLong) {
+    builder.rejectAs(tooLong, null, headOf(msg.value));
+    return null;
+  }
   const un = unwrapMessage(msg.value);
-  if (un.kind === 'reject') return builder.reject(un.reason, null);
+  if (un.kind === 'reject') return setAside(un.reason);
   const parsed = parseLine(un.line, feedTimeZone);
-  if (parsed.kind === 'reject') return builder.reject(parsed.reason, null);
+  if (parsed.kind === 'reject') return setAside(parsed.reason);
   const event = parsed.event;
   if (event.kind !== 'marker') builder.dated(event.atMs);
   const key = msg.key ?? un.key;
   const badKey = key === null || key === lastGoodKey ? null : checkBikeKey(key);
   if (badKey === null) lastGoodKey = key;
-  if (badKey) return builder.reject(badKey, event.kind === 'system' ? accountOf(event.data) : null);
-  tracker.apply(key, event, builder);
+  else {
+    const named = event.kind === 'system' ? accountOf(event.data) : null;
+    const account =
+      named === null || event.kind !== 'system' ? null : { riderId: named, namedAtMs: event.atMs };
+    return setAside(badKey, account);
+  }
+  return { key, event };
 }
 
 /** The message's size in bytes, counted only when its length says it could be over the limit. */

@@ -30,8 +30,8 @@ export class OpenFeed {
     );
   }
 
-  /** Opens the file at `path`, to be read from `offset`, its byte 0 at position `base`. */
-  static async open(path: string, base: number, offset = 0): Promise<OpenFeed> {
+  /** Opens the file at `path` to read it from its start, its byte 0 at position `base`. */
+  static async open(path: string, base: number): Promise<OpenFeed> {
     let fh: FileHandle;
     try {
       fh = await open(path, 'r');
@@ -41,7 +41,15 @@ export class OpenFeed {
         `cannot read feed file ${path}: ${(e as Error).message}`,
       );
     }
-    const feed = new OpenFeed(fh, (await fh.stat()).ino, base, offset);
+    return new OpenFeed(fh, (await fh.stat()).ino, base, 0);
+  }
+
+  /**
+   * The same open file (the same handle, so the same file whatever the path names meanwhile),
+   * to be read from `offset`, its byte 0 at position `base`.
+   */
+  async startingAt(base: number, offset: number): Promise<OpenFeed> {
+    const feed = new OpenFeed(this.fh, this.inode, base, offset);
     // A file resumed part-way is fingerprinted from its start, as a fresh read would be.
     if (offset > 0) feed.saw(await feed.readHead(FINGERPRINT_BYTES), 0);
     return feed;
@@ -74,9 +82,11 @@ export class OpenFeed {
    */
   async *readToEnd(signal: AbortSignal): AsyncGenerator<SourceMessage[]> {
     for (;;) {
-      if (signal.aborted || (await this.headChanged())) return;
+      if (signal.aborted) return;
       const { bytesRead } = await this.fh.read(this.buf, 0, CHUNK_BYTES, this.offset);
       if (bytesRead === 0) return;
+      // Checked after the read: a rewrite before or during it throws the chunk away unread.
+      if (await this.headChanged()) return;
       const chunk = this.buf.subarray(0, bytesRead);
       this.saw(chunk, this.offset);
       this.offset += bytesRead;

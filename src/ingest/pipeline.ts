@@ -69,6 +69,9 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     stats,
     onCommit: o.onCommit,
     onFailure: (e) => inputs.fail(e),
+    onRefused: (refused) => {
+      for (const ride of refused) rides.tracker.ignore(ride);
+    },
   });
 
   /** Hands the batch built so far to the write stage (waiting for the one before it). */

@@ -103,7 +103,11 @@ function insertRejects(source: string, rejects: readonly RejectRow[]): Sql {
                 ${r.map((x) => x.riderId)}::bigint[],
                 ${r.map((x) => (x.atMs === null ? null : isoFast(x.atMs)))}::timestamptz[])
       AS x(partition, position, raw, reason, rider_id, at)
-    WHERE x.rider_id IS NULL OR erased_until(x.rider_id) IS NULL OR x.at > erased_until(x.rider_id)
+    -- Asked once per rider of the batch, not once per line.
+    LEFT JOIN (SELECT rider_id, erased_until(rider_id) AS until
+               FROM unnest(${[...new Set(r.map((x) => x.riderId).filter((id) => id !== null))]}::bigint[])
+                 AS rider_id) e ON e.rider_id = x.rider_id
+    WHERE e.until IS NULL OR x.at > e.until
     ON CONFLICT (source, partition, position) DO NOTHING
     RETURNING partition`;
 }
