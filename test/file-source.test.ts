@@ -140,7 +140,7 @@ describe('file source', () => {
     appendFileSync(path, `${lines('old', 7).slice(5).join('\n')}\n`);
     const source = createFileSource({ path, untilIdle: true });
     const seen: string[] = [];
-    for await (const chunk of source.read(async () => {
+    for await (const chunk of source.read(() => {
       // Loading the positions took a while (an outage): meanwhile the file was rotated.
       renameSync(path, `${path}.1`);
       writeFileSync(
@@ -149,7 +149,7 @@ describe('file source', () => {
           .map((l) => `${l}\n`)
           .join(''),
       );
-      return new Map([[0, first.stored!]]);
+      return Promise.resolve(new Map([[0, first.stored!]]));
     }, new AbortController().signal))
       seen.push(...chunk.map((m) => m.value));
     expect(seen).toEqual(lines('old', 7).slice(5));
