@@ -48,7 +48,7 @@ describeEachDb('erasure and deletion against the feed', (get) => {
     ]);
     await ingestFile(get().db, path);
     const rows = await get().db.query<{ raw: string; reason: string; rider_id: number | null }>(
-      'SELECT raw, reason, rider_id FROM rejected_messages ORDER BY id',
+      'SELECT raw, reason, rider_id FROM rejected_messages ORDER BY partition, position',
     );
     expect(rows.map((r) => r.rider_id)).toEqual([777, 777, 777, 778, 778, 778, 779, 7790]);
     for (const r of rows)

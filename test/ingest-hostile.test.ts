@@ -48,7 +48,9 @@ describeEachDb('hostile feed input', (get) => {
   const count = rowCounter(get);
   const reasons = async (): Promise<string[]> =>
     (
-      await get().db.query<{ reason: string }>('SELECT reason FROM rejected_messages ORDER BY id')
+      await get().db.query<{ reason: string }>(
+        'SELECT reason FROM rejected_messages ORDER BY partition, position',
+      )
     ).map((r) => r.reason);
 
   it('sets aside text PostgreSQL would change (lone surrogates, NUL) in any field or key, and goes on', async () => {
@@ -81,7 +83,7 @@ describeEachDb('hostile feed input', (get) => {
     expect(
       (
         await get().db.query<{ rider_id: number | null }>(
-          'SELECT rider_id FROM rejected_messages ORDER BY id',
+          'SELECT rider_id FROM rejected_messages ORDER BY partition, position',
         )
       ).map((r) => r.rider_id),
     ).toEqual([1, 2, null, 3]);
@@ -185,7 +187,7 @@ describeEachDb('hostile feed input', (get) => {
     const path = tempFile([...lines.slice(0, 5), marker, json, ...lines.slice(5)]);
     await ingestFile(get().db, path);
     const rows = await get().db.query<{ reason: string; n: number }>(
-      'SELECT reason, octet_length(raw) AS n FROM rejected_messages ORDER BY id',
+      'SELECT reason, octet_length(raw) AS n FROM rejected_messages ORDER BY partition, position',
     );
     expect(rows).toEqual([
       {

@@ -108,6 +108,8 @@ function insertRejects(source: string, rejects: readonly RejectRow[]): Sql {
                FROM unnest(${[...new Set(r.map((x) => x.riderId).filter((id) => id !== null))]}::bigint[])
                  AS rider_id) e ON e.rider_id = x.rider_id
     WHERE e.until IS NULL OR x.at > e.until
+    -- Ids in the feed's order, for people reading the table.
+    ORDER BY x.partition, x.position
     ON CONFLICT (source, partition, position) DO NOTHING
     RETURNING partition`;
 }
