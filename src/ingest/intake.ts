@@ -16,6 +16,10 @@ import type { SourceMessage } from './source.js';
 // A bike's messages come in runs: its key, once checked, need not be checked again.
 let lastGoodKey: string | null = null;
 
+// The bike of the message `readMessage` read last. A scratch variable rather than a returned
+// pair: this runs for every message, and allocates nothing it need not.
+let readKey: string | null = null;
+
 /** Takes one message into the batch: unwrapped, parsed and tracked, or set aside with its reason. */
 export function intake(
   msg: SourceMessage,
@@ -24,30 +28,29 @@ export function intake(
   feedTimeZone: string,
 ): void {
   builder.begin(msg);
-  let read: { key: string | null; event: FeedEvent } | null;
+  let event: FeedEvent | null;
   try {
-    read = readMessage(msg, builder, feedTimeZone);
+    event = readMessage(msg, builder, feedTimeZone);
   } catch (e) {
     // Reading is meant to be total; should some input still break it, that input is set aside
     // like any other bad line, rather than stop the stream.
     return builder.reject(`line could not be read (${(e as Error).name})`, null);
   }
   // Outside the catch: the tracker's state must never be left half-changed by an error.
-  if (read) tracker.apply(read.key, read.event, builder);
+  if (event) tracker.apply(readKey, event, builder);
 }
 
-/** The message's bike and event, or null once it has been set aside with its reason. */
+/** The message's event (its bike in `readKey`), or null once it has been set aside with its reason. */
 function readMessage(
   msg: SourceMessage,
   builder: BatchBuilder,
   feedTimeZone: string,
-): { key: string | null; event: FeedEvent } | null {
-  const setAside = (reason: string, account: Account | null = null): null => {
-    builder.reject(reason, account);
-    return null;
-  };
+): FeedEvent | null {
   if (msg.unterminated)
-    return setAside('line has no newline: its file was rotated or rewritten before it ended');
+    return setAside(
+      builder,
+      'line has no newline: its file was rotated or rewritten before it ended',
+    );
   const tooLong = checkLineSize(sizeOf(msg));
   // Only the head of a line over the limit is kept (the file source has cut it already).
   if (tooLong) {
@@ -55,21 +58,31 @@ function readMessage(
     return null;
   }
   const un = unwrapMessage(msg.value);
-  if (un.kind === 'reject') return setAside(un.reason);
+  if (un.kind === 'reject') return setAside(builder, un.reason);
   const parsed = parseLine(un.line, feedTimeZone);
-  if (parsed.kind === 'reject') return setAside(parsed.reason);
+  if (parsed.kind === 'reject') return setAside(builder, parsed.reason);
   const event = parsed.event;
   if (event.kind !== 'marker') builder.dated(event.atMs);
   const key = msg.key ?? un.key;
-  const badKey = key === null || key === lastGoodKey ? null : checkBikeKey(key);
-  if (badKey === null) lastGoodKey = key;
-  else {
-    const named = event.kind === 'system' ? accountOf(event.data) : null;
-    const account =
-      named === null || event.kind !== 'system' ? null : { riderId: named, namedAtMs: event.atMs };
-    return setAside(badKey, account);
+  if (key !== null && key !== lastGoodKey) {
+    const badKey = checkBikeKey(key);
+    if (badKey) {
+      const named = event.kind === 'system' ? accountOf(event.data) : null;
+      const account =
+        named === null || event.kind !== 'system'
+          ? null
+          : { riderId: named, namedAtMs: event.atMs };
+      return setAside(builder, badKey, account);
+    }
+    lastGoodKey = key;
   }
-  return { key, event };
+  readKey = key;
+  return event;
+}
+
+function setAside(builder: BatchBuilder, reason: string, account: Account | null = null): null {
+  builder.reject(reason, account);
+  return null;
 }
 
 /** The message's size in bytes, counted only when its length says it could be over the limit. */
