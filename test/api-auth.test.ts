@@ -7,13 +7,11 @@ import { ErrorResponse, RidePage } from '../src/api/schemas.js';
 import { buildHttpServer } from '../src/app/http-server.js';
 import { revokeApiKey } from '../src/store/api-keys.repository.js';
 import type { Db } from '../src/store/db.js';
-import { migrate } from '../src/store/migrate.js';
-import { openPgDb } from '../src/store/pg-db.js';
 import { apiHarness, expectBody, makeKey, type ApiHarness } from './support/api.js';
 import { seed } from './support/api-seed.js';
-import { createPgDatabase, describeEachDb } from './support/databases.js';
+import { describeEachDb } from './support/databases.js';
 import { silent } from './support/ingest.js';
-import { startTcpProxy } from './support/tcp-proxy.js';
+import { proxiedPgDb } from './support/proxied-db.js';
 import { waitUntil } from './support/wait.js';
 
 describeEachDb('API keys', (get) => {
@@ -149,14 +147,7 @@ describe('API while PostgreSQL is unreachable', () => {
   });
 
   it('answers 503 in the error shape, reports itself degraded, and recovers', async () => {
-    const created = await createPgDatabase();
-    cleanup.push(created.drop);
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    cleanup.push(() => proxy.close());
-    const url = new URL(created.url);
-    url.port = String(proxy.port);
-    const pgDb = openPgDb(url.toString());
-    cleanup.push(() => pgDb.close());
+    const { db: pgDb, proxy } = await proxiedPgDb(cleanup);
     let reconnects = 0;
     // The real database; the catch-up signal its listeners get after a reconnect is counted.
     const db: Db = {
@@ -167,7 +158,6 @@ describe('API while PostgreSQL is unreachable', () => {
           onPayload(payload);
         }),
     };
-    await migrate(db);
     const key = await makeKey(db, 'ops', 'viewer');
     const app = await buildHttpServer({
       db,

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS } from '../src/domain/heart-rate.js';
 import { createFileSource } from '../src/ingest/file-source.js';
-import { runPipeline } from '../src/ingest/pipeline.js';
+import { runPipeline, type PipelineStats } from '../src/ingest/pipeline.js';
 import type { Db } from '../src/store/db.js';
 import { eraseRider } from '../src/store/riders.repository.js';
 import { apiHarness, type ApiHarness } from './support/api.js';
@@ -16,10 +16,29 @@ import { simFileFeed } from './support/sim-feed.js';
 
 const LATER = Date.UTC(2022, 6, 8);
 
+/** A pipeline following a growing file, as `deloton ingest` without --until-idle does. */
+function follow(db: Db, path: string, signal: AbortSignal): Promise<PipelineStats> {
+  return runPipeline({
+    db,
+    source: createFileSource({ path, untilIdle: false, pollMs: 20 }),
+    feedTimeZone: 'UTC',
+    maxBatchMessages: 500,
+    maxBatchWaitMs: 20,
+    logger: silent,
+    signal,
+    alerts: DEFAULT_ALERT_SETTINGS,
+  });
+}
+
 describeEachDb('deletions against a running ingest', (get) => {
   let api: ApiHarness | undefined;
   afterEach(async () => api?.close());
   const count = rowCounter(get);
+  /** Waits until ingest has stored its position at `n` bytes of the followed file, or past it. */
+  const reached = async (n: number): Promise<void> => {
+    for (let i = 0; i < 400 && (await count('source_offsets WHERE position >= $1', [n])) === 0; i++)
+      await sleep(25);
+  };
 
   it('keeps an erased rider erased against a replay racing the erasure, and stores their later rides', async () => {
     const { db } = get();
@@ -164,24 +183,8 @@ describeEachDb('deletions against a running ingest', (get) => {
     const half = Math.floor(lines.length / 2);
     const path = tempFile(lines.slice(0, half));
     const stop = new AbortController();
-    const running = runPipeline({
-      db,
-      source: createFileSource({ path, untilIdle: false }),
-      feedTimeZone: 'UTC',
-      maxBatchMessages: 500,
-      maxBatchWaitMs: 20,
-      logger: silent,
-      signal: stop.signal,
-      alerts: DEFAULT_ALERT_SETTINGS,
-    });
-    const waitFor = async (n: number) => {
-      for (
-        let i = 0;
-        i < 400 && (await count('source_offsets WHERE position >= $1', [n])) === 0;
-        i++
-      )
-        await sleep(25);
-    };
+    const running = follow(db, path, stop.signal);
+    const waitFor = reached;
     await waitFor(
       Buffer.byteLength(
         lines
@@ -233,25 +236,8 @@ describeEachDb('deletions against a running ingest', (get) => {
     const half = Math.floor(lines.length / 2);
     const path = tempFile(lines.slice(0, half));
     const stop = new AbortController();
-    const running = runPipeline({
-      db,
-      source: createFileSource({ path, untilIdle: false, pollMs: 20 }),
-      feedTimeZone: 'UTC',
-      maxBatchMessages: 500,
-      maxBatchWaitMs: 20,
-      logger: silent,
-      signal: stop.signal,
-      alerts: DEFAULT_ALERT_SETTINGS,
-    });
+    const running = follow(db, path, stop.signal);
     const bytes = (xs: string[]) => Buffer.byteLength(xs.map((l) => `${l}\n`).join(''));
-    const reached = async (n: number) => {
-      for (
-        let i = 0;
-        i < 400 && (await count('source_offsets WHERE position >= $1', [n])) === 0;
-        i++
-      )
-        await sleep(25);
-    };
     await reached(bytes(lines.slice(0, half)));
     await db.transaction((tx) => eraseRider(tx, rider, 'test'));
     // The rest of the ride, with a line its time does not fit: once set aside with the account.

@@ -11,17 +11,59 @@ import type { IngestBatch } from '../src/store/ingest-batch.js';
 import { RideIds } from '../src/store/ride-ids.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
 import { migrate } from '../src/store/migrate.js';
+import type { Db } from '../src/store/db.js';
 import { openPgDb } from '../src/store/pg-db.js';
 import { simulateFleet } from '../src/simulator/fleet.js';
 import { createPgDatabase } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
 import { snapshot } from './support/snapshot.js';
-import { startTcpProxy } from './support/tcp-proxy.js';
+import { proxiedPgDb } from './support/proxied-db.js';
 
 /** Waits until `cond` holds (checked every 5 ms), for at most 30 s. */
 async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 6_000 && !cond(); i++) await sleep(5);
   expect(cond()).toBe(true);
+}
+
+/** A simulated fleet's feed as a file, keys inside the envelope. */
+function fleetFeed(bikes: number, ridesPerBike: number, seed: number): string {
+  return tempFile(
+    [
+      ...simulateFleet({
+        bikes,
+        ridesPerBike,
+        seed,
+        startMs: Date.UTC(2022, 6, 6),
+        abnormalShare: 0,
+      }),
+    ].map((m) => `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`),
+  );
+}
+
+/** The feed ingested into a database of its own, without outages: what the outage run must equal. */
+async function reference(feed: string, cleanup: (() => Promise<void>)[]): Promise<Db> {
+  const created = await createPgDatabase();
+  cleanup.push(created.drop);
+  const db = openPgDb(created.url);
+  cleanup.push(() => db.close());
+  await migrate(db);
+  await ingestFile(db, feed);
+  return db;
+}
+
+/** A logger at warn whose lines are kept, to wait for what the pipeline says. */
+function warnings(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
 }
 
 describe('database outage', () => {
@@ -31,44 +73,10 @@ describe('database outage', () => {
   });
 
   it('pauses while PostgreSQL is unreachable and ends with every row, once', async () => {
-    const feed = tempFile(
-      [
-        ...simulateFleet({
-          bikes: 6,
-          ridesPerBike: 2,
-          seed: 11,
-          startMs: Date.UTC(2022, 6, 6),
-          abnormalShare: 0,
-        }),
-      ].map((m) => `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`),
-    );
-    const reference = await createPgDatabase();
-    const target = await createPgDatabase();
-    cleanup.push(reference.drop, target.drop);
-
-    const refDb = openPgDb(reference.url);
-    cleanup.push(() => refDb.close());
-    await migrate(refDb);
-    await ingestFile(refDb, feed);
-
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    cleanup.push(() => proxy.close());
-    const url = new URL(target.url);
-    url.port = String(proxy.port);
-    const db = openPgDb(url.toString());
-    cleanup.push(() => db.close());
-    await migrate(db);
-
-    const warnings: string[] = [];
-    const logger = pino(
-      { level: 'warn' },
-      new Writable({
-        write(chunk: Buffer, _enc, done) {
-          warnings.push(chunk.toString());
-          done();
-        },
-      }),
-    );
+    const feed = fleetFeed(6, 2, 11);
+    const refDb = await reference(feed, cleanup);
+    const { db, proxy } = await proxiedPgDb(cleanup);
+    const { logger, lines: warned } = warnings();
     let commits = 0;
     const run = runPipeline({
       db,
@@ -81,7 +89,7 @@ describe('database outage', () => {
       onCommit: () => void commits++,
     });
     const retries = (): number =>
-      warnings.filter((w) => w.includes('batch write waits and retries')).length;
+      warned.filter((w) => w.includes('batch write waits and retries')).length;
     for (const after of [3, 25]) {
       await until(() => commits >= after);
       const before = retries();
@@ -96,7 +104,7 @@ describe('database outage', () => {
     }
     const stats = await run;
     expect(stats.lastError).toBeNull();
-    expect(warnings.some((w) => w.includes('batch write waits and retries'))).toBe(true);
+    expect(warned.some((w) => w.includes('batch write waits and retries'))).toBe(true);
 
     const want = await snapshot(refDb);
     const got = await snapshot(db);
@@ -107,41 +115,10 @@ describe('database outage', () => {
   });
 
   it('stops at once when told to during an outage; the next run stores what that batch held', async () => {
-    const feed = tempFile(
-      [
-        ...simulateFleet({
-          bikes: 3,
-          ridesPerBike: 1,
-          seed: 12,
-          startMs: Date.UTC(2022, 6, 6),
-          abnormalShare: 0,
-        }),
-      ].map((m) => `${m.value.slice(0, -1)},"key":${JSON.stringify(m.key)}}`),
-    );
-    const reference = await createPgDatabase();
-    const target = await createPgDatabase();
-    cleanup.push(reference.drop, target.drop);
-    const refDb = openPgDb(reference.url);
-    cleanup.push(() => refDb.close());
-    await migrate(refDb);
-    await ingestFile(refDb, feed);
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    cleanup.push(() => proxy.close());
-    const url = new URL(target.url);
-    url.port = String(proxy.port);
-    const db = openPgDb(url.toString());
-    cleanup.push(() => db.close());
-    await migrate(db);
-    const warnings: string[] = [];
-    const logger = pino(
-      { level: 'warn' },
-      new Writable({
-        write(chunk: Buffer, _enc, done) {
-          warnings.push(chunk.toString());
-          done();
-        },
-      }),
-    );
+    const feed = fleetFeed(3, 1, 12);
+    const refDb = await reference(feed, cleanup);
+    const { db, proxy } = await proxiedPgDb(cleanup);
+    const { logger, lines: warned } = warnings();
     let commits = 0;
     const stop = new AbortController();
     const run = runPipeline({
@@ -156,12 +133,12 @@ describe('database outage', () => {
     });
     await until(() => commits >= 2);
     await proxy.down();
-    await until(() => warnings.some((w) => w.includes('batch write waits and retries')));
+    await until(() => warned.some((w) => w.includes('batch write waits and retries')));
     stop.abort();
     // Without the stop reaching the wait, this would retry for as long as the outage lasts.
     const ended = await Promise.race([run.then(() => 'ended'), sleep(5_000, 'still waiting')]);
     expect(ended).toBe('ended');
-    expect(warnings.some((w) => w.includes('the last batch was not stored'))).toBe(true);
+    expect(warned.some((w) => w.includes('the last batch was not stored'))).toBe(true);
     await proxy.up();
     const [pos] = await db.query<{ position: number }>('SELECT position FROM source_offsets');
     expect(pos!.position).toBeLessThan(statSync(feed).size);
@@ -173,15 +150,7 @@ describe('database outage', () => {
   });
 
   it('writes nothing more once a stop has left a batch unwritten, even when the database is back', async () => {
-    const created = await createPgDatabase();
-    cleanup.push(created.drop);
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    cleanup.push(() => proxy.close());
-    const url = new URL(created.url);
-    url.port = String(proxy.port);
-    const db = openPgDb(url.toString());
-    cleanup.push(() => db.close());
-    await migrate(db);
+    const { db, proxy } = await proxiedPgDb(cleanup);
     const stop = new AbortController();
     const committer = new BatchCommitter({
       db,
