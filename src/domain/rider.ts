@@ -169,9 +169,17 @@ export function accountOf(data: unknown): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-// "user_id": 777, "user_id": "777" or 777.0, JSON-escaped inside an envelope or not: the forms
-// an erasure searches raw text for (store/riders.repository.ts), so that both agree.
-const ACCOUNT_IN_TEXT = /user_id\\?"\s*:\s*(?:\\?"\s*)?0*(\d{1,16})(?:\.0*)?(?![0-9.eE])/;
+/**
+ * The pattern of a `user_id` field naming `id` (or any account, for null) in raw text: 777, "777"
+ * or 777.0, JSON-escaped inside an envelope or not. One pattern for ingest, which reads the
+ * account from lines it sets aside, and for erasure, which searches stored lines with it in
+ * PostgreSQL: the syntax used means the same in both.
+ */
+export function accountPattern(id: number | null): string {
+  return `user_id\\\\?"\\s*:\\s*(?:\\\\?"\\s*)?0*(${id ?? '\\d{1,16}'})(?:\\.0*)?(?![0-9.eE])`;
+}
+
+const ACCOUNT_IN_TEXT = new RegExp(accountPattern(null));
 
 /** The account number a raw line names in a `user_id` field, if any, read or not. */
 export function accountNamedIn(text: string): number | null {

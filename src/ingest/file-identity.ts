@@ -29,7 +29,7 @@ export function formatIdentity(id: FileIdentity): string {
 }
 
 /** Reads a stored identity back; null for one this version does not know (or none). */
-export function parseIdentity(text: string | null): FileIdentity | null {
+function parseIdentity(text: string | null): FileIdentity | null {
   const m = /^file-v1 base=(\d+) head=(\d+):([0-9a-f]+) inode=(\d+)$/.exec(text ?? '');
   if (!m) return null;
   return { base: Number(m[1]), headBytes: Number(m[2]), fingerprint: m[3]!, inode: Number(m[4]) };

@@ -93,8 +93,8 @@ export async function createFirstAdminKey(db: Db, name: string): Promise<string 
   return db.transaction(async (tx) => {
     // Two servers starting together: the lock makes the emptiness check and the insert one step.
     await tx.query('LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE');
-    const [any] = await tx.query('SELECT 1 FROM api_keys LIMIT 1');
-    if (any) return null;
+    const [existing] = await tx.query('SELECT 1 FROM api_keys LIMIT 1');
+    if (existing) return null;
     const made = await createApiKey(tx, name, 'admin');
     return 'key' in made ? made.key : null;
   });

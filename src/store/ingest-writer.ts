@@ -100,11 +100,12 @@ async function lockLiveRides(
       else gone.add(ride);
     }
   if (candidates.size === 0) return { ids: candidates, gone };
+  const distinct = [...new Set(candidates.values())];
   const rows = await tx.query<{ ride_id: number }>(
     'SELECT ride_id FROM rides WHERE ride_id = ANY($1::bigint[]) FOR KEY SHARE',
-    [[...new Set(candidates.values())]],
+    [distinct],
   );
-  if (rows.length === new Set(candidates.values()).size) return { ids: candidates, gone };
+  if (rows.length === distinct.length) return { ids: candidates, gone };
   const present = new Set(rows.map((r) => r.ride_id));
   for (const [ride, id] of candidates)
     if (!present.has(id)) {

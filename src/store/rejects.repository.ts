@@ -26,14 +26,6 @@ export async function deleteRejects(
   return row?.n ?? 0;
 }
 
-/** Rejected lines stored, from the running counts: no scan of the table. */
-export async function countStoredRejects(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ n: number }>(
-    'SELECT coalesce(sum(stored), 0)::float8 AS n FROM rejected_counts',
-  );
-  return row?.n ?? 0;
-}
-
 /** Deletes rejected lines received more than `retentionMs` ago, in slices; returns how many. */
 export async function purgeOldRejects(
   q: Queryable,

@@ -1,3 +1,4 @@
+import { accountPattern } from '../domain/rider.js';
 import type { Queryable } from './db.js';
 import type { RiderRow } from './rides.repository.js';
 import { deleteRejects } from './rejects.repository.js';
@@ -149,7 +150,7 @@ export async function eraseRider(
  * as a number or a string, JSON-escaped inside the envelope or not, or by their email address.
  */
 function rejectsNaming(riderId: number, email: string | null): Sql {
-  const idInRaw = `user_id\\\\?"\\s*:\\s*(\\\\?"\\s*)?0*${riderId}(\\.0*)?(?![0-9.eE])`;
+  const idInRaw = accountPattern(riderId);
   const byEmail = email === null ? sql`false` : sql`strpos(raw, ${email}::text) > 0`;
   return sql`(rider_id = ${riderId} OR raw ~ ${idInRaw} OR ${byEmail})`;
 }

@@ -22,13 +22,6 @@ export function raw(text: string): Sql {
   return new Sql([text], []);
 }
 
-/** Fragments joined by a separator. */
-export function join(parts: readonly Sql[], separator: string): Sql {
-  if (parts.length === 0) return raw('');
-  const strings = ['', ...parts.slice(1).map(() => separator), ''];
-  return new Sql(strings, parts);
-}
-
 /** The statement text with numbered placeholders, and its values in that order. */
 export function compile(statement: Sql): { text: string; params: SqlParam[] } {
   const params: SqlParam[] = [];
