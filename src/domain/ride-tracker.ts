@@ -1,16 +1,19 @@
 import type { FeedEvent } from './feed.js';
-import { DEFAULT_ALERT_SETTINGS, personalLimits, type MaxHrFormula } from './heart-rate.js';
+import { DEFAULT_ALERT_SETTINGS, type MaxHrFormula } from './heart-rate.js';
 import { accountOf, cleanRider, type CleanRiderResult } from './rider.js';
-import type {
-  Account,
-  Checkpoint,
-  IgnoredRide,
-  OpenRideState,
-  PendingRideLine,
-  RideProgress,
-  RideReading,
-  RideStart,
-  TrackerSink,
+import {
+  accountOfRide,
+  rideStart,
+  withoutTelemetry,
+  type Account,
+  type Checkpoint,
+  type IgnoredRide,
+  type OpenRideState,
+  type PendingRideLine,
+  type RideProgress,
+  type RideReading,
+  type RideStart,
+  type TrackerSink,
 } from './ride.js';
 import { outOfTime, tooFarAhead } from './ride-fit.js';
 import {
@@ -186,26 +189,17 @@ export class RideTracker {
       sink.reject(clean.reason, named);
       return;
     }
-    const rider = clean.rider;
-    const limits = personalLimits(rider, atMs, this.formula);
-    const ride: RideStart = Object.freeze({
-      bikeKey,
-      bikeSerial: rider.bikeSerial ?? bikeKey,
-      startedAtMs: atMs,
-      riderId: rider.riderId,
-      riderAge: limits.age,
-      personalMaxBpm: limits.maxBpm,
-    });
+    const ride = rideStart(bikeKey, clean.rider, atMs, this.formula);
     const tracked: TrackedRide = {
       ride,
-      summary: emptySummary(limits.maxBpm),
+      summary: emptySummary(ride.personalMaxBpm),
       lastElapsedS: -1,
       lastAtMs: atMs,
       pending: null,
       endedAtMs: null,
     };
     this.bikes.set(bikeKey, { kind: 'riding', ride: tracked });
-    sink.rideStarted(ride, rider);
+    sink.rideStarted(ride, clean.rider);
   }
 
   private rideLine(
@@ -288,23 +282,6 @@ export class RideTracker {
     if (reading.recordedAtMs > t.lastAtMs) t.lastAtMs = reading.recordedAtMs;
     this.changed.add(t);
   }
-}
-
-/** The reading a lone `Ride` line makes: its second and resistance, telemetry unknown. */
-function withoutTelemetry(p: PendingRideLine): Reading {
-  return {
-    elapsedS: p.elapsedS,
-    recordedAtMs: p.atMs,
-    heartRate: null,
-    rpm: null,
-    resistance: p.resistance,
-    powerW: null,
-  };
-}
-
-/** The account of a ride's lines: its rider, named at its start. */
-function accountOfRide(ride: RideStart): Account {
-  return { riderId: ride.riderId, namedAtMs: ride.startedAtMs };
 }
 
 function noRide(bike: Extract<BikeState, { kind: 'idle' }>, bikeKey: string): string {

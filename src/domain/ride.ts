@@ -1,8 +1,10 @@
+import { personalLimits, type MaxHrFormula } from './heart-rate.js';
 import type { Rider } from './rider.js';
 import type { Reading, RideSummary, SummaryState } from './ride-summary.js';
 
-// What the layers of the write path say to one another about rides: the tracker reports in
-// these terms, the alert detector and the store key their own state by RideStart.
+// What the layers of the write path say to one another about rides, and how a ride, its account
+// and a half reading are made: the tracker reports in these terms, the alert detector and the
+// store key their own state by RideStart.
 
 /**
  * A ride as every layer refers to it: who rode which bike from when, and the facts fixed at its
@@ -83,4 +85,39 @@ export interface OpenRideState {
 export interface IgnoredRide {
   readonly bikeKey: string;
   readonly startedAtMs: number;
+}
+
+/** A ride starting now: the rider's age and personal maximum are fixed at its start. */
+export function rideStart(
+  bikeKey: string,
+  rider: Rider,
+  atMs: number,
+  formula: MaxHrFormula,
+): RideStart {
+  const limits = personalLimits(rider, atMs, formula);
+  return Object.freeze({
+    bikeKey,
+    bikeSerial: rider.bikeSerial ?? bikeKey,
+    startedAtMs: atMs,
+    riderId: rider.riderId,
+    riderAge: limits.age,
+    personalMaxBpm: limits.maxBpm,
+  });
+}
+
+/** The account of a ride's lines: its rider, named at its start. */
+export function accountOfRide(ride: RideStart): Account {
+  return { riderId: ride.riderId, namedAtMs: ride.startedAtMs };
+}
+
+/** The reading a lone `Ride` line makes: its second and resistance, telemetry unknown. */
+export function withoutTelemetry(p: PendingRideLine): Reading {
+  return {
+    elapsedS: p.elapsedS,
+    recordedAtMs: p.atMs,
+    heartRate: null,
+    rpm: null,
+    resistance: p.resistance,
+    powerW: null,
+  };
 }
