@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from './feed.js';
 import { RideTracker } from './ride-tracker.js';
-import {
-  host,
-  Recorder,
-  ride,
-  system,
-  T0,
-  tele,
-  track,
-} from './ride-tracker.test-support.js';
+import { host, Recorder, ride, system, T0, tele, track } from './ride-tracker.test-support.js';
 
 describe('which lines a ride takes, and whose they are', () => {
   it('rejects seconds that jump implausibly far, so later lines are not taken for replays', () => {
