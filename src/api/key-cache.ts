@@ -28,6 +28,7 @@ export class KeyCache {
   // Bumped by every revocation: a lookup that started before one must not cache what it read.
   private generation = 0;
   private unlisten: (() => Promise<void>) | null = null;
+  private readonly invalidated = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -44,6 +45,12 @@ export class KeyCache {
   invalidate(): void {
     this.generation++;
     this.entries.clear();
+    for (const fn of this.invalidated) fn();
+  }
+
+  /** Hears every invalidation: open streams ask again whether their caller may still watch. */
+  onInvalidate(fn: () => void): void {
+    this.invalidated.add(fn);
   }
 
   async stop(): Promise<void> {

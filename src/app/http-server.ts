@@ -8,6 +8,9 @@ import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
+import { LiveHub } from '../live/live-hub.js';
+import { liveRoutes } from '../live/live-routes.js';
+import { dashboardRoutes } from './dashboard-assets.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -69,5 +72,15 @@ export async function buildHttpServer(opts: {
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
+  const hub = new LiveHub({ db: opts.db, logger: opts.logger.child({ lane: 'live' }) });
+  await hub.start();
+  // Streams never end on their own: the hub closes them before the server waits for its connections.
+  app.addHook('preClose', async () => hub.stop());
+  liveRoutes(app, hub, async (req) => {
+    const m = /^Bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    return m ? (await keys.resolve(m[1]!)) !== null : false;
+  });
+  keys.onInvalidate(() => void hub.recheckAll());
+  dashboardRoutes(app, { displayTimeZone: opts.displayTimeZone });
   return app;
 }

@@ -1,9 +1,10 @@
 import type { RideProgress, RideReading } from '../domain/ride.js';
 import { ALERTS_CHANNEL } from './alerts.repository.js';
+import { LIVE_CHANNEL, livePayloads } from './live-rides.repository.js';
 import type { Queryable } from './db.js';
 import type { RejectRow, RideAlert, SourcePosition } from './ingest-batch.js';
 import { isoFast, type RideIdOf } from './readings-copy.js';
-import { raw, run, sql, type Sql } from './sql.js';
+import { run, sql, type Sql } from './sql.js';
 
 /** What a batch writes after its rides and readings: all in one statement, one round trip. */
 export interface BatchEnd {
@@ -29,11 +30,23 @@ export async function finishBatch(tx: Queryable, end: BatchEnd, idOf: RideIdOf):
              alerted AS (${insertAlerts(end.alerts, idOf)})
         ${savePositions(end.source, end.positions)}`,
   );
-  // NOTIFY is delivered on commit, so workers never see uncommitted alerts.
-  if (end.alerts.length > 0)
+  // NOTIFY is delivered on commit, so workers and dashboards never see uncommitted rows. The live
+  // hub is told which rides changed (a pointer it follows with one query), the mail workers how
+  // many alerts wait.
+  const channels: string[] = [];
+  const payloads: string[] = [];
+  for (const p of livePayloads(end.progress.map((x) => idOf(x.ride)))) {
+    channels.push(LIVE_CHANNEL);
+    payloads.push(p);
+  }
+  if (end.alerts.length > 0) {
+    channels.push(ALERTS_CHANNEL);
+    payloads.push(String(end.alerts.length));
+  }
+  if (channels.length > 0)
     await run(
       tx,
-      sql`SELECT pg_notify(${raw(`'${ALERTS_CHANNEL}'`)}, ${String(end.alerts.length)})`,
+      sql`SELECT pg_notify(c, p) FROM unnest(${channels}::text[], ${payloads}::text[]) AS n(c, p)`,
     );
 }
 
