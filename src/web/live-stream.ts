@@ -1,6 +1,7 @@
 // The browser's end of the live hub: one EventSource for the whole page, whatever view shows.
 
 import type { LiveEvent, LiveRide } from '../domain/live-ride.js';
+import { api } from './api.js';
 
 /** Whether the stream is up. */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -43,11 +44,13 @@ export class LiveStore {
     es.addEventListener('tick', take);
     es.addEventListener('open', () => this.setStatus('live'));
     es.addEventListener('error', () => {
-      this.setStatus(es.readyState === EventSource.CLOSED ? 'reconnecting' : 'reconnecting');
+      this.setStatus('reconnecting');
       // A stream the server refused (signed out, key revoked) is closed for good: try again
       // slowly; a 401 from the API takes the page to sign-in meanwhile.
       if (es.readyState === EventSource.CLOSED) {
         this.source = null;
+        // Asking who we are sends a page whose session ended to sign-in.
+        api('/api/session').catch(() => undefined);
         setTimeout(() => this.connect(), 3000);
       }
     });

@@ -101,6 +101,8 @@ export class RideTile {
         setAttr(this.el, 'data-zone', 'none');
         break;
     }
+    // The reading's time, for the latency benchmark (bench/live.ts) and tests.
+    setAttr(this.el, 'data-at', r.latest ? String(r.latest.atMs) : null);
     setText(this.rpm, n0(r.latest?.rpm));
     setText(this.res, n0(r.latest?.resistance));
     setText(this.power, n0(r.latest?.powerW));
