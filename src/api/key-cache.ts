@@ -28,6 +28,7 @@ export class KeyCache {
   // Bumped by every revocation: a lookup that started before one must not cache what it read.
   private generation = 0;
   private unlisten: (() => Promise<void>) | null = null;
+  private readonly dependents: { invalidate(): void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -44,6 +45,15 @@ export class KeyCache {
   invalidate(): void {
     this.generation++;
     this.entries.clear();
+    for (const d of this.dependents) d.invalidate();
+  }
+
+  /**
+   * Empties `cache` whenever this one is emptied: what it holds (sessions) rests on keys, and one
+   * listening connection per server is enough.
+   */
+  alsoEmpty(cache: { invalidate(): void }): void {
+    this.dependents.push(cache);
   }
 
   async stop(): Promise<void> {
