@@ -6,6 +6,7 @@ import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
 import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
+import type { SessionLifetime } from '../api/session-cache.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
 
@@ -42,6 +43,8 @@ export async function buildHttpServer(opts: {
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
   now?: () => number;
+  /** How long browser sessions last (12 h unused, 7 days at most, without it). */
+  sessionLifetime?: SessionLifetime;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
@@ -66,6 +69,7 @@ export async function buildHttpServer(opts: {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
     mail: opts.mailStats,
+    ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
