@@ -188,10 +188,12 @@ describeEachDb('Browser sessions', (get) => {
     ).toBe(0);
   });
 
-  it('signs out: 204, the cookie cleared, and the session gone for good', async () => {
+  it('signs out: 204, the cookie cleared, and the session gone for good on every server', async () => {
     api = await apiHarness(get().db);
+    other = await apiHarness(get().db);
     const { token } = cookieOf(await signIn(api, api.viewer));
     expect((await withCookie(api, 'GET', '/api/rides', token)).statusCode).toBe(200);
+    expect((await withCookie(other, 'GET', '/api/rides', token)).statusCode).toBe(200);
     const out = await withCookie(api, 'DELETE', '/api/session', token, {
       'x-deloton-request': '1',
     });
@@ -205,6 +207,14 @@ describeEachDb('Browser sessions', (get) => {
     expect(expectBody(after, 401, ErrorResponse).error.code).toBe('unauthorized');
     // The browser is told again to forget a cookie that no longer works.
     expect(after.headers['set-cookie']).toMatch(/^deloton_session=; .*Max-Age=0/);
+    // The other server had it cached: NOTIFY reaches it well inside the cache's 10 s.
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3000) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await withCookie(other, 'GET', '/api/rides', token)).statusCode;
+    }
+    expect(status).toBe(401);
   });
 
   it('ends every session of a revoked key at once, on every server', async () => {
@@ -235,6 +245,17 @@ describeEachDb('Browser sessions', (get) => {
     expect(seen).toBe('401,401,401');
     // Nor can the revoked key sign in again.
     expect((await signIn(api, key)).statusCode).toBe(401);
+  });
+
+  it('refuses a session whose key was revoked, even if its row survived the revocation', async () => {
+    api = await apiHarness(get().db);
+    const key = await makeKey(get().db, 'kiosk', 'viewer');
+    const { token } = cookieOf(await signIn(api, key));
+    // As a sign-in that raced the revocation would leave it: the key revoked, the row still there.
+    await get().db.query("UPDATE api_keys SET revoked_at = now() WHERE name = 'kiosk'");
+    other = await apiHarness(get().db);
+    expect((await withCookie(other, 'GET', '/api/rides', token)).statusCode).toBe(401);
+    expect(await count('sessions')).toBe(1);
   });
 
   it('refuses a session left unused too long, or too old however used; each use moves its end on', async () => {
