@@ -10,7 +10,7 @@ import { seed } from './support/api-seed.js';
 import { openTestDb, type DbKind, type TestDb } from './support/databases.js';
 
 interface Operation {
-  method: 'GET' | 'DELETE';
+  method: 'GET' | 'DELETE' | 'POST';
   path: string;
   secured: boolean;
   /** The schema of its 200 body, as the OpenAPI document names it. */
@@ -36,7 +36,7 @@ async function operations(api: ApiHarness): Promise<Operation[]> {
   }>();
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([m, op]) => ({
-      method: m.toUpperCase() as 'GET' | 'DELETE',
+      method: m.toUpperCase() as Operation['method'],
       path,
       secured: (op.security ?? []).length > 0,
       body: SCHEMA_BY_NAME.get(
@@ -95,7 +95,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
   });
 
-  it('documents the brief and the API routes, and only health and metrics go without a key', () => {
+  it('documents the brief and the API routes, and only health, metrics and sign-in go without a key', () => {
     const listed = ops.map((o) => `${o.method} ${o.path}`);
     for (const want of [
       'GET /api/rides',
@@ -114,14 +114,17 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       'GET /daily',
       'GET /health',
       'GET /metrics',
+      'POST /api/session',
+      'GET /api/session',
+      'DELETE /api/session',
     ])
       expect(listed).toContain(want);
     expect(
       ops
         .filter((o) => !o.secured)
-        .map((o) => o.path)
+        .map((o) => `${o.method} ${o.path}`)
         .sort(),
-    ).toEqual(['/health', '/metrics']);
+    ).toEqual(['GET /health', 'GET /metrics', 'POST /api/session']);
   });
 
   it('answers 401 in the error shape on every secured route without a key or with a bad one', async () => {
@@ -139,7 +142,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
     const before = await t!.db.query(
       'SELECT (SELECT count(*) FROM rides) AS r, (SELECT count(*) FROM riders) AS p',
     );
-    const deletes = ops.filter((o) => o.method === 'DELETE');
+    // Signing out is every caller's own business.
+    const deletes = ops.filter((o) => o.method === 'DELETE' && o.path !== '/api/session');
     expect(deletes.length).toBe(3);
     for (const op of deletes) {
       const res = await api.call('DELETE', fill(op.path), api.viewer);

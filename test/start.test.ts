@@ -73,6 +73,11 @@ describe('deloton start', () => {
     expect(s.stdout()).toContain(
       `Try it: curl -H "Authorization: Bearer ${key}" ${s.address}/api/rides`,
     );
+    // The dashboard link carries the same key in its fragment, which no request ever sends.
+    const link = /^Or sign in to the dashboard: (\S+)$/m.exec(s.stdout())?.[1];
+    expect(link).toBe(`${s.address}/sign-in#key=${key}`);
+    expect(s.stdout().trimEnd().split('\n').pop()).toBe(key);
+    expect(JSON.stringify(s.logs)).not.toContain(key);
     const rides = await fetch(`${s.address}/api/rides`, {
       headers: { authorization: `Bearer ${key}` },
     });

@@ -8,7 +8,7 @@ import { callerOf } from './auth.js';
 import { Cursor, encodeCursor, nextLink } from './cursor.js';
 import { Id, IdParams, Instant, Limit, NoQuery } from './params.js';
 import { presentAlert } from './presenters.js';
-import { bearer, errorResponses } from './route-kit.js';
+import { keyOrSession, errorResponses } from './route-kit.js';
 import { Alert, AlertPage } from './schemas.js';
 
 const AlertQuery = z.strictObject({
@@ -32,7 +32,7 @@ export function alertRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: {
       summary: 'Heart-rate alerts, newest first, with delivery state',
       tags: ['alerts'],
-      security: bearer,
+      security: keyOrSession,
       querystring: AlertQuery,
       response: { 200: AlertPage, ...errorResponses('viewer') },
     },
@@ -63,7 +63,7 @@ export function alertRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: {
       summary: 'One alert',
       tags: ['alerts'],
-      security: bearer,
+      security: keyOrSession,
       params: IdParams,
       querystring: NoQuery,
       response: { 200: Alert, ...errorResponses('viewer') },

@@ -3,6 +3,7 @@ export type ApiErrorCode =
   | 'invalid_input'
   | 'unauthorized'
   | 'forbidden'
+  | 'csrf'
   | 'not_found'
   | 'method_not_allowed'
   | 'request_timeout'

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { alertRoutes } from './alerts.routes.js';
 import type { ApiDeps } from './api-deps.js';
-import { installAuth } from './auth.js';
+import { installAuth, type Credentials } from './auth.js';
 import { dailyRoutes } from './daily.routes.js';
 import { installErrorHandling } from './error-handler.js';
 import { healthRoutes, type HealthSources } from './health.routes.js';
@@ -13,6 +13,8 @@ import { installProtocolChecks } from './protocol-errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { riderRoutes } from './riders.routes.js';
 import { rideRoutes } from './rides.routes.js';
+import { DEFAULT_SESSION_LIFETIME, SessionCache, type SessionLifetime } from './session-cache.js';
+import { sessionRoutes } from './session.routes.js';
 
 // Per client address; far above any honest misconfiguration's retry rate.
 const BAD_KEYS_PER_MINUTE = 120;
@@ -21,13 +23,15 @@ export interface ApiOptions extends ApiDeps, HealthSources {
   readonly version: string;
   /** Requests per minute per key (null: unlimited). */
   readonly rateLimitPerMinute: number | null;
+  /** How long browser sessions last (DEFAULT_SESSION_LIFETIME without it). */
+  readonly sessionLifetime?: SessionLifetime;
 }
 
 /** Everything the HTTP server serves: the staff API, its docs, health and metrics. */
 export async function registerApi(
   app: FastifyInstance,
   o: ApiOptions,
-): Promise<{ keys: KeyCache }> {
+): Promise<{ keys: KeyCache; creds: Credentials }> {
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; bodies are built by presenters and sent as they are.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -36,17 +40,22 @@ export async function registerApi(
   const metrics = createMetrics(o);
   installHttpMetrics(app, metrics.http);
   const keys = new KeyCache(o.db, (e) => app.log.warn({ err: e }, 'could not record key use'));
-  installAuth(
-    app,
+  const sessions = new SessionCache(o.db, o.sessionLifetime ?? DEFAULT_SESSION_LIFETIME, o.now);
+  // One listener per server: a revocation or sign-out empties both caches.
+  keys.alsoEmpty(sessions);
+  const creds: Credentials = {
     keys,
-    o.rateLimitPerMinute ? new RateLimiter(o.rateLimitPerMinute, o.now) : null,
-    new RateLimiter(BAD_KEYS_PER_MINUTE, o.now),
-  );
+    sessions,
+    failures: new RateLimiter(BAD_KEYS_PER_MINUTE, o.now),
+    perKey: o.rateLimitPerMinute ? new RateLimiter(o.rateLimitPerMinute, o.now) : null,
+  };
+  installAuth(app, creds);
   await registerOpenApi(app, o.version);
   healthRoutes(app, o, metrics);
+  sessionRoutes(app, o, creds);
   rideRoutes(app, o);
   riderRoutes(app, o);
   dailyRoutes(app, o);
   alertRoutes(app, o);
-  return { keys };
+  return { keys, creds };
 }

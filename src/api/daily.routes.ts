@@ -8,7 +8,7 @@ import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { CalendarDate } from './params.js';
 import { presentRide, presentRider, presentTotals } from './presenters.js';
-import { aliasDoc, bearer, errorResponses } from './route-kit.js';
+import { aliasDoc, keyOrSession, errorResponses } from './route-kit.js';
 import { Daily } from './schemas.js';
 
 const DailyQuery = z.strictObject({
@@ -39,7 +39,7 @@ export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   };
   const schema = {
-    security: bearer,
+    security: keyOrSession,
     querystring: DailyQuery,
     response: { 200: Daily, ...errorResponses('viewer') },
   };

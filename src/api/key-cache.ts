@@ -28,7 +28,7 @@ export class KeyCache {
   // Bumped by every revocation: a lookup that started before one must not cache what it read.
   private generation = 0;
   private unlisten: (() => Promise<void>) | null = null;
-  private readonly invalidated = new Set<() => void>();
+  private readonly dependents: { invalidate(): void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -45,12 +45,15 @@ export class KeyCache {
   invalidate(): void {
     this.generation++;
     this.entries.clear();
-    for (const fn of this.invalidated) fn();
+    for (const d of this.dependents) d.invalidate();
   }
 
-  /** Hears every invalidation: open streams ask again whether their caller may still watch. */
-  onInvalidate(fn: () => void): void {
-    this.invalidated.add(fn);
+  /**
+   * Empties `cache` whenever this one is emptied: what it holds (sessions) rests on keys, and one
+   * listening connection per server is enough.
+   */
+  alsoEmpty(cache: { invalidate(): void }): void {
+    this.dependents.push(cache);
   }
 
   async stop(): Promise<void> {

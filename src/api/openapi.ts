@@ -2,6 +2,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { SAME_ORIGIN_HEADER } from './auth.js';
+import { SESSION_COOKIE } from './cookies.js';
 
 /** Registers the OpenAPI document (built from the routes' schemas) and its docs page; before any route. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
@@ -13,13 +15,24 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         version,
         description:
           'Rides, riders, daily rides and heart-rate alerts. Send an API key as ' +
-          '`Authorization: Bearer KEY` (`deloton keys create`). Viewer keys read everything but ' +
+          '`Authorization: Bearer KEY` (`deloton keys create`), or sign in with one for a ' +
+          'session cookie (browsers: `POST /api/session`). Viewer keys read everything but ' +
           'what identifies a rider (name, contact, address, birth date); admin keys see it too ' +
           'and may delete. Errors are always ' +
           '`{"error": {"code", "message"}}`.',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'an API key' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description:
+              'a browser session (POST /api/session). Requests that change anything also need ' +
+              `\`${SAME_ORIGIN_HEADER}: 1\` or this server's Origin`,
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,

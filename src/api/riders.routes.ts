@@ -7,7 +7,7 @@ import { localToday, type ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
 import { Id, IdParams, NoQuery } from './params.js';
 import { presentRider, presentRiderStats } from './presenters.js';
-import { aliasDoc, bearer, errorResponses } from './route-kit.js';
+import { aliasDoc, keyOrSession, errorResponses } from './route-kit.js';
 import { RideListQuery, ridePage } from './rides.routes.js';
 import { RiderDetail, RiderErased, RidePage } from './schemas.js';
 
@@ -26,7 +26,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   };
   const oneDoc = {
-    security: bearer,
+    security: keyOrSession,
     querystring: NoQuery,
     response: { 200: RiderDetail, ...errorResponses('viewer') },
   };
@@ -52,7 +52,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return ridePage(deps, req, q, id);
   };
   const ridesDoc = {
-    security: bearer,
+    security: keyOrSession,
     querystring: RideListQuery,
     response: { 200: RidePage, ...errorResponses('viewer') },
   };
@@ -81,7 +81,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
         'that name them, in one transaction, and records the erasure: the account number and ' +
         'counts, with no identifying or health data.',
       tags: ['riders'],
-      security: bearer,
+      security: keyOrSession,
       params: IdParams,
       querystring: NoQuery,
       response: { 200: RiderErased, ...errorResponses('admin') },

@@ -14,7 +14,7 @@ import { callerOf } from './auth.js';
 import { Cursor, encodeCursor, nextLink } from './cursor.js';
 import { IdParams, Instant, Limit, NoQuery, Token } from './params.js';
 import { presentReading, presentRide, presentRider } from './presenters.js';
-import { aliasDoc, bearer, errorResponses } from './route-kit.js';
+import { aliasDoc, keyOrSession, errorResponses } from './route-kit.js';
 import { RideDeleted, RideDetail, RidePage } from './schemas.js';
 
 /** Query of a page of rides (all rides, or one rider's). */
@@ -64,7 +64,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: {
       summary: 'Rides, newest first',
       tags: ['rides'],
-      security: bearer,
+      security: keyOrSession,
       querystring: RideListQuery.extend({ rider_id: IdParams.shape.id.optional() }),
       response: { 200: RidePage, ...errorResponses('viewer') },
     },
@@ -86,7 +86,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { ...body, readings: (await getReadings(deps.db, id)).map(presentReading) };
   };
   const getSchema = {
-    security: bearer,
+    security: keyOrSession,
     params: IdParams,
     querystring: RideQueryParams,
     response: { 200: RideDetail, ...errorResponses('viewer') },
@@ -119,7 +119,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
   };
   const deleteSchema = {
-    security: bearer,
+    security: keyOrSession,
     params: IdParams,
     querystring: NoQuery,
     response: { 200: RideDeleted, ...errorResponses('admin', [409]) },

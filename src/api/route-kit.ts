@@ -18,8 +18,8 @@ export function errorResponses(
   return Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
 }
 
-/** OpenAPI security requirement of a route that needs a key. */
-export const bearer = [{ bearer: [] }];
+/** OpenAPI security requirement of a route that needs a key: sent as a bearer, or a session's. */
+export const keyOrSession: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
 
 /** Tags and flags that mark one of the brief's original paths, kept as an alias. */
 export const aliasDoc = (of: string) => ({

@@ -222,3 +222,17 @@ export const HealthBody = z
       .describe('null when this process sends no mail (no SMTP_URL)'),
   })
   .meta({ id: 'Health' });
+
+export const SessionBody = z
+  .strictObject({
+    name: z.string().describe("the key's name"),
+    role: z.enum(['viewer', 'admin']),
+    expires_at: z.iso
+      .datetime()
+      .nullable()
+      .describe(
+        'when the session ends unless used again (each use moves it on, up to 7 days after ' +
+          'sign-in); null when the request carried a key rather than the session cookie',
+      ),
+  })
+  .meta({ id: 'Session' });

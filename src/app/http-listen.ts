@@ -26,7 +26,8 @@ export async function listenOn(
 
 /**
  * On a new installation (no key ever made), creates an admin key and prints it once on stdout,
- * so that the API can be tried at once. Later starts print nothing.
+ * with a dashboard sign-in link, so that the API and the dashboard can be tried at once. Later
+ * starts print nothing.
  */
 export async function offerFirstAdminKey(db: Db, address: string, logger: Logger): Promise<void> {
   const key = await createFirstAdminKey(db, 'first-admin');
@@ -39,6 +40,8 @@ export async function offerFirstAdminKey(db: Db, address: string, logger: Logger
       'This installation had no API key, so an admin key named "first-admin" was made.',
       'It is shown only now: store it, or revoke it later with `deloton keys revoke first-admin`.',
       `Try it: curl -H "Authorization: Bearer ${key}" ${url}/api/rides`,
+      // In the fragment, which browsers never send: no server or proxy log sees the key.
+      `Or sign in to the dashboard: ${url}/sign-in#key=${key}`,
       key,
       '',
     ].join('\n'),

@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
+import { stillHolds } from '../api/auth.js';
 import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
+import type { SessionLifetime } from '../api/session-cache.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
 import { LiveHub } from '../live/live-hub.js';
@@ -45,6 +47,8 @@ export async function buildHttpServer(opts: {
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
   now?: () => number;
+  /** How long browser sessions last (12 h unused, 7 days at most, without it). */
+  sessionLifetime?: SessionLifetime;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
@@ -59,7 +63,7 @@ export async function buildHttpServer(opts: {
     return503OnClosing: false,
     trustProxy: opts.trustProxy ?? false,
   });
-  const { keys } = await registerApi(app, {
+  const { keys, creds } = await registerApi(app, {
     db: opts.db,
     version: VERSION,
     displayTimeZone: opts.displayTimeZone,
@@ -69,6 +73,7 @@ export async function buildHttpServer(opts: {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
     mail: opts.mailStats,
+    ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
@@ -76,11 +81,9 @@ export async function buildHttpServer(opts: {
   await hub.start();
   // Streams never end on their own: the hub closes them before the server waits for its connections.
   app.addHook('preClose', async () => hub.stop());
-  liveRoutes(app, hub, async (req) => {
-    const m = /^Bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    return m ? (await keys.resolve(m[1]!)) !== null : false;
-  });
-  keys.onInvalidate(() => void hub.recheckAll());
+  liveRoutes(app, hub, (req) => stillHolds(req, creds));
+  // A revoked key or an ended session closes its open streams at once.
+  keys.alsoEmpty({ invalidate: () => void hub.recheckAll() });
   dashboardRoutes(app, { displayTimeZone: opts.displayTimeZone });
   return app;
 }

@@ -85,6 +85,8 @@ export class LiveHub {
     await this.refresh();
     this.timers.push(
       setInterval(() => this.heard(''), this.o.resyncMs).unref(),
+      // Sessions also end by expiry, which no NOTIFY announces.
+      setInterval(() => void this.recheckAll(), 60_000).unref(),
       setInterval(
         () => this.broadcast({ kind: 'tick', serverNowMs: this.serverNow() }),
         this.o.tickMs,

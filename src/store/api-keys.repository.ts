@@ -14,7 +14,7 @@ export interface ApiKeyRow {
   readonly revoked_at: Date | null;
 }
 
-/** NOTIFY channel on which a revocation reaches every server's key cache. */
+/** NOTIFY channel: a revocation or sign-out reaches every server's key and session caches. */
 export const API_KEYS_CHANNEL = 'deloton_api_keys';
 
 const KEY_PREFIX = 'dlt_';
@@ -54,7 +54,10 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRow[]> {
   );
 }
 
-/** Revokes a key by id or name; tells every server at once. Null when there is no such key. */
+/**
+ * Revokes a key by id or name and ends its sessions; tells every server at once. Null when there
+ * is no such key.
+ */
 export async function revokeApiKey(db: Db, idOrName: string): Promise<ApiKeyRow | null> {
   return db.transaction(async (tx) => {
     const byId = /^\d{1,15}$/.test(idOrName);
@@ -64,8 +67,12 @@ export async function revokeApiKey(db: Db, idOrName: string): Promise<ApiKeyRow 
        RETURNING key_id, name, role, prefix, created_at, last_used_at, revoked_at`,
       [idOrName],
     );
-    if (rows[0])
+    if (rows[0]) {
+      // Its browser sessions end with it. Lookups refuse a revoked key's sessions anyway; this
+      // keeps them from lingering in the table until they expire.
+      await tx.query('DELETE FROM sessions WHERE key_id = $1', [rows[0].key_id]);
       await tx.query(`SELECT pg_notify('${API_KEYS_CHANNEL}', $1)`, [String(rows[0].key_id)]);
+    }
     return rows[0] ?? null;
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { ZodType } from 'zod';
+import type { SessionLifetime } from '../../src/api/session-cache.js';
 import { buildHttpServer } from '../../src/app/http-server.js';
 import { createApiKey, type ApiRole } from '../../src/store/api-keys.repository.js';
 import type { Db } from '../../src/store/db.js';
@@ -14,7 +15,7 @@ export interface ApiHarness {
   readonly viewer: string;
   /** Sends a request with the key given (none when null). */
   readonly call: (
-    method: 'GET' | 'DELETE',
+    method: 'GET' | 'DELETE' | 'POST',
     url: string,
     key: string | null,
   ) => Promise<LightMyRequestResponse>;
@@ -31,7 +32,13 @@ export async function makeKey(db: Db, name: string, role: ApiRole): Promise<stri
 /** Builds the HTTP server on `db` as `start` and `serve` do, and two keys. */
 export async function apiHarness(
   db: Db,
-  opts: { now?: () => number; rateLimitPerMinute?: number | null; logger?: Logger } = {},
+  opts: {
+    now?: () => number;
+    rateLimitPerMinute?: number | null;
+    logger?: Logger;
+    sessionLifetime?: SessionLifetime;
+    trustProxy?: boolean;
+  } = {},
 ): Promise<ApiHarness> {
   const app = await buildHttpServer({
     db,
@@ -39,6 +46,8 @@ export async function apiHarness(
     displayTimeZone: 'Europe/London',
     rateLimitPerMinute: opts.rateLimitPerMinute ?? null,
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   });
   const suffix = Math.random().toString(36).slice(2, 8);
   const admin = await makeKey(db, `admin-${suffix}`, 'admin');
