@@ -184,7 +184,12 @@ describe('live dashboard in Chromium', () => {
     await signIn(second.page, base, doomed.key);
     expect((await second.context.request.get(`${base}/api/rides?limit=1`)).status()).toBe(200);
     await revokeApiKey(t.db, doomed.name);
-    expect((await second.context.request.get(`${base}/api/rides?limit=1`)).status()).toBe(401);
+    // At once: as soon as the revocation's NOTIFY arrives, not after a cache's lifetime.
+    await waitUntil(
+      async () => (await second.context.request.get(`${base}/api/rides?limit=1`)).status() === 401,
+      'the revoked session to be refused',
+      { timeoutMs: 2000 },
+    );
     // The open page notices: its stream is closed and it asks to sign in again.
     await second.page
       .getByRole('heading', { name: 'Sign in to Deloton' })

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
-import { ErrorResponse, RideDetail, RidePage, SessionBody } from '../src/api/schemas.js';
+import { ErrorResponse, RideDetail, RidePage, SessionBody, WhoAmI } from '../src/api/schemas.js';
 import { revokeApiKey } from '../src/store/api-keys.repository.js';
 import { purgeExpiredSessions } from '../src/store/sessions.repository.js';
 import { apiHarness, expectBody, makeKey, type ApiHarness } from './support/api.js';
@@ -79,17 +79,23 @@ describeEachDb('Browser sessions', (get) => {
       expect(rows).toHaveLength(1);
       expect(JSON.stringify(await get().db.query('SELECT * FROM sessions'))).not.toContain(token);
       // The cookie answers who is signed in.
-      expect(
-        expectBody(await withCookie(api, 'GET', '/api/session', token), 200, SessionBody),
-      ).toEqual(body);
+      expect(expectBody(await withCookie(api, 'GET', '/api/session', token), 200, WhoAmI)).toEqual({
+        signed_in: true,
+        ...body,
+      });
       now += 1000;
     }
     // A key sent explicitly has no session to report.
     expect(
-      expectBody(await api.call('GET', '/api/session', api.viewer), 200, SessionBody),
-    ).toMatchObject({ role: 'viewer', expires_at: null });
+      expectBody(await api.call('GET', '/api/session', api.viewer), 200, WhoAmI),
+    ).toMatchObject({ signed_in: true, role: 'viewer', expires_at: null });
+    // Nobody signed in is an answer, not an error; a bad key is still refused.
+    expect(expectBody(await api.call('GET', '/api/session', null), 200, WhoAmI)).toEqual({
+      signed_in: false,
+    });
     expect(
-      expectBody(await api.call('GET', '/api/session', null), 401, ErrorResponse).error.code,
+      expectBody(await api.call('GET', '/api/session', `dlt_${'x'.repeat(43)}`), 401, ErrorResponse)
+        .error.code,
     ).toBe('unauthorized');
   });
 
@@ -144,7 +150,7 @@ describeEachDb('Browser sessions', (get) => {
       url: '/api/session',
       headers: { cookie: `deloton_session=${viewer}`, authorization: `Bearer ${api.admin}` },
     });
-    expect(expectBody(both, 200, SessionBody)).toMatchObject({ role: 'admin', expires_at: null });
+    expect(expectBody(both, 200, WhoAmI)).toMatchObject({ role: 'admin', expires_at: null });
   });
 
   it('refuses a change made with the cookie unless it carries X-Deloton-Request: 1 or its own Origin', async () => {
@@ -270,7 +276,11 @@ describeEachDb('Browser sessions', (get) => {
     expect(cookieOf(signed).header).toMatch(/Max-Age=300;|Max-Age=300$/);
     const idle = cookieOf(signed).token;
     const endOf = async (token: string) =>
-      expectBody(await withCookie(api!, 'GET', '/api/session', token), 200, SessionBody).expires_at;
+      (
+        expectBody(await withCookie(api!, 'GET', '/api/session', token), 200, WhoAmI) as {
+          expires_at: string;
+        }
+      ).expires_at;
     now = t0 + 50 * s;
     expect(await endOf(idle)).toBe(new Date(t0 + 110 * s).toISOString());
     now = t0 + 100 * s;
@@ -281,7 +291,11 @@ describeEachDb('Browser sessions', (get) => {
       sessionLifetime: { idleMs: 60 * s, maxMs: 300 * s },
     });
     expect(
-      expectBody(await withCookie(other, 'GET', '/api/session', idle), 200, SessionBody).expires_at,
+      (
+        expectBody(await withCookie(other, 'GET', '/api/session', idle), 200, WhoAmI) as {
+          expires_at: string;
+        }
+      ).expires_at,
     ).toBe(new Date(t0 + 160 * s).toISOString());
     now = t0 + 160 * s;
     const ended = await withCookie(api, 'GET', '/api/rides', idle);
@@ -399,7 +413,7 @@ describeEachDb('Browser sessions', (get) => {
     expect(Object.keys(ops).sort()).toEqual(['delete', 'get', 'post']);
     for (const op of Object.values(ops)) expect(op.tags).toEqual(['session']);
     expect(ops.post!.security).toEqual([]);
-    expect(ops.get!.security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(ops.get!.security).toEqual([{ bearer: [] }, { session: [] }, {}]);
     expect(doc.paths['/api/rides']!.get!.security).toEqual([{ bearer: [] }, { session: [] }]);
     expect(doc.components.securitySchemes.session).toMatchObject({
       type: 'apiKey',

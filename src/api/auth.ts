@@ -13,6 +13,8 @@ export type Access = 'viewer' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A request with no credential at all is let through with no caller (who-am-I). */
+    anonymous?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -174,6 +176,7 @@ export function installAuth(app: FastifyInstance, creds: Credentials): void {
     const header = req.headers.authorization;
     // A key sent explicitly wins over a cookie the browser sends by itself.
     const token = header ? undefined : cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (!header && !token && req.routeOptions.config.anonymous) return;
     let caller: Caller;
     if (token) {
       const session = await sessionCaller(req, creds, token);

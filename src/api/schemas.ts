@@ -236,3 +236,12 @@ export const SessionBody = z
       ),
   })
   .meta({ id: 'Session' });
+
+export const WhoAmI = z
+  .union([
+    SessionBody.extend({ signed_in: z.literal(true) }),
+    z
+      .strictObject({ signed_in: z.literal(false) })
+      .describe('no key and no session cookie was sent'),
+  ])
+  .meta({ id: 'WhoAmI' });

@@ -10,7 +10,7 @@ import type { Caller } from './key-cache.js';
 import { NoQuery } from './params.js';
 import { errorResponses, keyOrSession } from './route-kit.js';
 import type { Session } from './session-cache.js';
-import { SessionBody } from './schemas.js';
+import { SessionBody, WhoAmI } from './schemas.js';
 
 /** Body of a sign-in. */
 export const SignIn = z.strictObject({
@@ -59,15 +59,21 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps, creds: Creden
   });
 
   r.get('/api/session', {
-    config: { access: 'viewer' },
+    // A page asks before anyone signed in: "nobody" is an answer, not an error (a 401 would be
+    // a console error on every first visit). A bad or ended credential is still 401.
+    config: { access: 'viewer', anonymous: true },
     schema: {
       summary: 'Who is signed in, with which role, and until when',
+      description: 'With no key and no session cookie at all: `{"signed_in": false}`.',
       tags: ['session'],
-      security: keyOrSession,
+      security: [...keyOrSession, {}],
       querystring: NoQuery,
-      response: { 200: SessionBody, ...errorResponses('viewer') },
+      response: { 200: WhoAmI, ...errorResponses('viewer') },
     },
-    handler: (req) => present(callerOf(req), req.browserSession),
+    handler: (req) =>
+      req.caller
+        ? { signed_in: true as const, ...present(callerOf(req), req.browserSession) }
+        : { signed_in: false as const },
   });
 
   r.delete('/api/session', {

@@ -99,7 +99,13 @@ async function boot(): Promise<void> {
   const hasLinkKey = /(?:^#|&)key=/.test(location.hash);
   if (!hasLinkKey)
     try {
-      session = await api<Session>('/api/session', { quiet401: true });
+      const who = await api<({ signed_in: true } & Session) | { signed_in: false }>(
+        '/api/session',
+        {
+          quiet401: true,
+        },
+      );
+      session = who.signed_in ? who : null;
     } catch (e) {
       if (!(e instanceof ApiFailure) || e.status !== 401)
         replaceChildren(
