@@ -5,7 +5,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { log } from './support/log.js';
 
-const BENCHES = ['ingest-file', 'ingest-kafka', 'alert-latency', 'api', 'metrics-scrape'] as const;
+const BENCHES = [
+  'ingest-file',
+  'ingest-kafka',
+  'alert-latency',
+  'api',
+  'metrics-scrape',
+  'live',
+] as const;
 
 // Ctrl-C reaches the running benchmark too (same process group); it cleans up and exits, and then
 // this loop stops. Dying first would orphan it mid-cleanup.

@@ -51,8 +51,16 @@ export async function startServe(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<string> {
+  return (await startServeProcess(databaseUrl, env)).base;
+}
+
+/** `startServe`, also giving the process (to measure its CPU). */
+export async function startServeProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  await startChild(
+  const { child } = await startChild(
     [join(ROOT, 'dist', 'cli.js'), 'serve'],
     { DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'info', ...env },
     /http server listening/,
@@ -62,7 +70,7 @@ export async function startServe(
     const ok = await fetch(`${base}/health`)
       .then((r) => r.ok)
       .catch(() => false);
-    if (ok) return base;
+    if (ok) return { base, child };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new BenchFailure(`deloton serve at ${base} never answered /health`);
