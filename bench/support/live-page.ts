@@ -169,8 +169,9 @@ export async function pageMetrics(cdp: CDPSession): Promise<Record<string, numbe
   return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
-/** The JS heap after a full collection (MB): what the page really keeps. */
-export async function retainedHeapMb(cdp: CDPSession): Promise<number> {
+/** The JS heap (MB) and DOM nodes after a full collection: what the page really keeps. */
+export async function retainedAfterGc(cdp: CDPSession): Promise<{ heapMb: number; nodes: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
-  return (await pageMetrics(cdp)).JSHeapUsedSize! / 2 ** 20;
+  const m = await pageMetrics(cdp);
+  return { heapMb: m.JSHeapUsedSize! / 2 ** 20, nodes: m.Nodes! };
 }
