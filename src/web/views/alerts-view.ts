@@ -187,7 +187,7 @@ function delivery(a: AlertBody, outbox: boolean): HTMLElement {
         { class: 'state state-queued' },
         outbox
           ? '✉ In the outbox'
-          : `⏳ Queued${d.attempts > 0 ? `, attempt ${d.attempts + 1}${d.next_attempt_at ? ` at ${shortTime(Date.parse(d.next_attempt_at))}` : ''}` : ''}`,
+          : `◔ Queued${d.attempts > 0 ? `, attempt ${d.attempts + 1}${d.next_attempt_at ? ` at ${shortTime(Date.parse(d.next_attempt_at))}` : ''}` : ''}`,
       );
     case 'failed':
       return h(
