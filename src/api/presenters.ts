@@ -23,6 +23,11 @@ export function presentRide(r: RideRow) {
     started_at: r.started_at.toISOString(),
     ended_at: iso(r.ended_at),
     duration_s: r.duration_s,
+    rider_age: r.rider_age,
+    personal_max_bpm: r.personal_max_bpm,
+    // Without a maximum there is nothing to be above: the stored 0 would be a guess.
+    seconds_above_max: r.personal_max_bpm === null ? null : r.seconds_above_max,
+    alert_count: r.alert_count,
     summary: {
       reading_count: r.reading_count,
       avg_heart_rate: r1(r.avg_heart_rate),

@@ -26,6 +26,24 @@ export const Ride = z
     started_at: z.iso.datetime(),
     ended_at: z.iso.datetime().nullable().describe('null while the ride is open'),
     duration_s: z.number().int(),
+    rider_age: z
+      .number()
+      .int()
+      .nullable()
+      .describe("the rider's age in whole years at the ride's start; null without a birth date"),
+    personal_max_bpm: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "the rider's maximum heart rate at the ride's start (ALERT_MAX_HR_FORMULA), which alerts and zones are measured against; null without an age",
+      ),
+    seconds_above_max: z
+      .number()
+      .int()
+      .nullable()
+      .describe('seconds (readings) above the personal maximum; null without a maximum'),
+    alert_count: z.number().int().describe('heart-rate alerts raised on the ride'),
     summary: z.strictObject({
       reading_count: z.number().int(),
       avg_heart_rate: num,
