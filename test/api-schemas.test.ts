@@ -51,6 +51,7 @@ const health = {
   database: { kind: 'pglite', status: 'ok' },
   ingest: { messages: 1, readings: 1, rejects: 0, lastCommitAt: null, lastError: null },
   alertMail: null,
+  mailDelivery: 'outbox',
 };
 
 /** Every JSON Schema object node under `node` that would take keys it does not list. */

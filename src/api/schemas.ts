@@ -239,6 +239,19 @@ export const Alert = z
   })
   .meta({ id: 'Alert' });
 
+export const AlertMail = z
+  .strictObject({
+    to: z.string(),
+    cc: z.string().nullable().describe('the staff copy (ALERT_CC)'),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+  })
+  .meta({
+    id: 'AlertMail',
+    description: "The alert's mail as the mail worker sends it (or would, with a mail server).",
+  });
+
 export const AlertPage = z
   .strictObject({ data: z.array(Alert), next: z.string().nullable() })
   .meta({ id: 'AlertPage' });
@@ -293,5 +306,10 @@ export const HealthBody = z
       })
       .nullable()
       .describe('null when this process sends no mail (no SMTP_URL)'),
+    mailDelivery: z
+      .enum(['smtp', 'outbox'])
+      .describe(
+        'smtp: SMTP_URL is set, and mail workers send alert mails; outbox: no mail server, alert mails wait in the outbox (GET /api/alerts/{id}/mail reads one)',
+      ),
   })
   .meta({ id: 'Health' });

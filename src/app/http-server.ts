@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
+import { OUTBOX_ONLY, type AlertMailSettings } from '../mail/alert-mail.js';
 import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
+import { alertMailSettings } from './mail-service.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -23,11 +25,13 @@ export function httpSettings(config: Config): {
   displayTimeZone: string;
   rateLimitPerMinute: number | null;
   trustProxy: boolean | string;
+  alertMail: AlertMailSettings;
 } {
   return {
     displayTimeZone: config.displayTimeZone,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     trustProxy: config.api.trustProxy,
+    alertMail: alertMailSettings(config),
   };
 }
 
@@ -41,6 +45,8 @@ export async function buildHttpServer(opts: {
   trustProxy?: boolean | string;
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
+  /** How alert mails are sent (the outbox only without it). */
+  alertMail?: AlertMailSettings;
   now?: () => number;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
@@ -66,6 +72,7 @@ export async function buildHttpServer(opts: {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
     mail: opts.mailStats,
+    alertMail: opts.alertMail ?? OUTBOX_ONLY,
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
