@@ -59,8 +59,3 @@ export function activityWindow(
     count: Math.ceil((untilMs - originMs) / bucketMs),
   };
 }
-
-/** The bucket an instant in the window falls in (0 for the first). */
-export function bucketOf(w: ActivityWindow, atMs: number): number {
-  return Math.floor((atMs - w.originMs) / w.bucketMs);
-}
