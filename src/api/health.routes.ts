@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { pingDatabase, type Db } from '../store/db.js';
 import type { IngestFigures, MailFigures, Metrics } from './metrics.js';
 import { codesOnly } from './presenters.js';
@@ -9,6 +10,8 @@ export interface HealthSources {
   readonly db: Db;
   readonly ingest?: (() => (IngestFigures & { lastError: string | null }) | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
+  /** How the installation sends alert mails (SMTP, or the outbox only). */
+  readonly alertMail: AlertMailSettings;
 }
 
 /** `/health` (liveness and database reachability) and `/metrics` (Prometheus); no key needed. */
@@ -46,6 +49,9 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
           retried: mail.retried,
           lastError: mail.lastError && codesOnly(mail.lastError),
         },
+        // From the configuration, so that a `serve` process, which sends nothing itself, can
+        // still tell the dashboard whether mails go out or wait in the outbox.
+        mailDelivery: src.alertMail.delivery,
       });
     },
   });
