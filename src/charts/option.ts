@@ -1,33 +1,13 @@
-// The option type every builder returns, composed from the ECharts parts the charts use (and
-// modules.ts registers), and the options every builder takes.
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type {
-  AriaComponentOption,
-  GraphicComponentOption,
-  GridComponentOption,
-  LegendComponentOption,
-  TitleComponentOption,
-  TooltipComponentOption,
-  VisualMapComponentOption,
-} from 'echarts/components';
-import type { ComposeOption } from 'echarts/core';
+// The option type every builder returns, and the options every builder takes.
+import type { EChartsOption, LineSeriesOption } from 'echarts';
 import type { ChartTheme } from './palette.js';
 
 /**
- * An ECharts option holding only what `CHART_MODULES` registers. Apply it with
- * `setOption(option, { notMerge: true })`: an empty state must replace the series, not merge.
+ * An ECharts option. It uses only the parts `CHART_MODULES` registers (the SSR tests fail on
+ * any other). Apply it with `setOption(option, { notMerge: true })`: an empty state must
+ * replace the series, not merge with them.
  */
-export type ChartOption = ComposeOption<
-  | BarSeriesOption
-  | LineSeriesOption
-  | AriaComponentOption
-  | GraphicComponentOption
-  | GridComponentOption
-  | LegendComponentOption
-  | TitleComponentOption
-  | TooltipComponentOption
-  | VisualMapComponentOption
->;
+export type ChartOption = EChartsOption;
 
 /** One area of a series' `markArea`: a band between two values of an axis. */
 export type MarkAreaItem = NonNullable<NonNullable<LineSeriesOption['markArea']>['data']>[number];
