@@ -63,7 +63,7 @@ for (const [name, build] of Object.entries(CHARTS))
       const file = `${name}-${themeName}-${size}`;
       const svg = renderChartSvg(build({ theme, timeZone, widthPx: width }), width, height);
       writeFileSync(join(out, `${file}.svg`), svg);
-      const page = `<!doctype html><html><body style="margin:0;background:${theme.background}">${svg}</body></html>`;
+      const page = `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;background:${theme.background}">${svg}</body></html>`;
       writeFileSync(join(out, `${file}.html`), page);
       gallery.push(`<figure><figcaption>${file}</figcaption><img src="${file}.svg"></figure>`);
       if (png)
@@ -83,6 +83,6 @@ for (const [name, build] of Object.entries(CHARTS))
     }
 writeFileSync(
   join(out, 'index.html'),
-  `<!doctype html><html><body style="font-family:system-ui">${gallery.join('\n')}</body></html>`,
+  `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:system-ui">${gallery.join('\n')}</body></html>`,
 );
 console.log(`${gallery.length} charts in ${out}${png ? ' (with PNGs)' : ''}`);

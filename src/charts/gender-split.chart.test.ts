@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { genderSplitChart, type GenderRow } from './gender-split.chart.js';
 import { GENDER_COLOURS, themeOf } from './palette.js';
 import { SAMPLE_GENDER_ROWS } from './samples.test-support.js';
-import { wholePercents } from './shares.js';
 import { expectNoIsoTime, render } from './svg.test-support.js';
 
 const opts = {
@@ -68,19 +67,5 @@ describe('the gender split', () => {
     ]);
     const zero = render(genderSplitChart([{ gender: 'male', rideCount: 0, durationS: 0 }], opts));
     expect(zero.texts).toContain('No rides in the last 12 hours');
-  });
-});
-
-describe('whole percentages', () => {
-  it('add up to exactly 100 by largest remainder', () => {
-    expect(wholePercents([1, 1, 1])).toEqual([34, 33, 33]);
-    expect(wholePercents([102, 96, 9, 5])).toEqual([48, 45, 4, 3]);
-    expect(wholePercents([0, 0])).toEqual([0, 0]);
-    for (const values of [
-      [7, 13, 29, 51],
-      [1, 998, 1],
-      [3, 3, 3, 3, 3, 3, 3],
-    ])
-      expect(wholePercents(values).reduce((a, b) => a + b, 0)).toBe(100);
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_WIDTH_PX, emptyChart, frame, textWidthPx } from './frame.js';
 import { formatCount, formatDuration, formatPercent } from './format.js';
 import type { ChartOption, PeriodChartOptions } from './option.js';
 import { colourIn, GENDER_COLOURS, GENDER_ORDER } from './palette.js';
-import { wholePercents } from './shares.js';
+import { wholePercents } from './numbers.js';
 
 /** Rides of one gender in the period. */
 export interface GenderRow {
@@ -56,6 +56,7 @@ export function genderSplitChart(
     Rides: formatCount(totalRides, 'ride', 'rides'),
     'Ride time': formatDuration(totalS),
   };
+  const totalOf = new Map<string, string>(Object.entries(totals));
   const description = ROWS.map(
     (row, ri) =>
       `${row} (${totals[row]}): ` +
@@ -90,8 +91,7 @@ export function genderSplitChart(
       axisLine: { show: false },
       axisTick: { show: false },
       axisLabel: {
-        formatter: (row: string) =>
-          `{row|${row}}\n{total|${totals[row as keyof typeof totals] ?? ''}}`,
+        formatter: (row: string) => `{row|${row}}\n{total|${totalOf.get(row) ?? ''}}`,
         rich: {
           row: { color: theme.text, fontSize: 13, fontWeight: 600, lineHeight: 18 },
           total: { color: theme.mutedText, fontSize: 12, lineHeight: 16 },

@@ -14,6 +14,7 @@ import {
   localDayKey,
 } from './format.js';
 import type { ChartOption, PeriodChartOptions } from './option.js';
+import { extent } from './numbers.js';
 import { colourIn, MEASURE_COLOURS } from './palette.js';
 
 /** One time bucket of the fleet: its start, the average power of its readings, its energy. */
@@ -62,7 +63,7 @@ export function powerOverTimeChart(
   const colour = colourIn(MEASURE_COLOURS[measure], theme);
   const values = slots.map((b) => (measure === 'energy' ? b.energyKj : b.avgPowerW));
   const present = values.filter((v): v is number => v !== null);
-  const peak = Math.max(...present);
+  const peak = extent(present).max;
   const peakIndex = values.indexOf(peak);
   const format = measure === 'energy' ? formatKj : formatWatts;
   const lastMs = slots[slots.length - 1]!.atMs;

@@ -11,7 +11,10 @@ export function renderChartSvg(option: ChartOption, width: number, height: numbe
   const chart = init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption(option, { notMerge: true });
-    return chart.renderToSVGString();
+    // ECharts has no option for tabular figures; the SVG's text inherits them from its root.
+    return chart
+      .renderToSVGString()
+      .replace(/^<svg /, '<svg style="font-variant-numeric: tabular-nums" ');
   } finally {
     // An undisposed SSR chart keeps timers alive and the process from exiting.
     chart.dispose();

@@ -6,6 +6,7 @@ import { withAlpha } from './colour.js';
 import { emptyChart, frame, isNarrow, labelSpacePx, niceRange, textWidthPx } from './frame.js';
 import { formatBpm, formatDayTime, formatInteger, formatZone, formatZoneShort } from './format.js';
 import type { ChartOption, ChartOptions, MarkAreaItem } from './option.js';
+import { extent, mean } from './numbers.js';
 import { colourIn, MEASURE_COLOURS, ZONE_COLOURS, type ChartTheme } from './palette.js';
 import { elapsedAxis, elapsedTooltip, figureAxis, inElapsedOrder } from './ride-axes.js';
 
@@ -38,11 +39,11 @@ export function rideHeartRateChart(data: RideHeartRateData, opts: ChartOptions):
   const { theme } = opts;
   const maxBpm = data.maxBpm !== null && data.maxBpm > 0 ? data.maxBpm : null;
   const bpms = valid.map((r) => r.heartRate);
-  const highest = Math.max(...bpms);
-  const average = bpms.reduce((a, b) => a + b, 0) / bpms.length;
+  const { min: lowest, max: highest } = extent(bpms);
+  const average = mean(bpms);
   // Room above the maximum, so the band of "above max" is seen even when nobody reached it.
   const yRange = niceRange(
-    Math.max(0, Math.min(...bpms) - 8),
+    Math.max(0, lowest - 8),
     Math.max(highest + 5, maxBpm === null ? 0 : maxBpm * 1.08),
   );
   const lastS = readings[readings.length - 1]!.elapsedS;

@@ -22,6 +22,7 @@ describe('a ride power chart', () => {
     );
     expect(r.texts).toContain('0');
     expect(r.svg).toContain(MEASURE_COLOURS.power.light);
+    expect(r.svg).toMatch(/^<svg style="font-variant-numeric: tabular-nums" /);
     expectNoIsoTime(r);
   });
 

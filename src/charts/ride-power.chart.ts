@@ -5,6 +5,7 @@ import { withAlpha } from './colour.js';
 import { emptyChart, frame, labelSpacePx, niceRange } from './frame.js';
 import { formatDayTime, formatInteger, formatWatts } from './format.js';
 import type { ChartOption, ChartOptions } from './option.js';
+import { extent, mean } from './numbers.js';
 import { colourIn, MEASURE_COLOURS } from './palette.js';
 import { elapsedAxis, elapsedTooltip, figureAxis, inElapsedOrder } from './ride-axes.js';
 
@@ -31,8 +32,8 @@ export function ridePowerChart(data: RidePowerData, opts: ChartOptions): ChartOp
 
   const { theme } = opts;
   const colour = colourIn(MEASURE_COLOURS.power, theme);
-  const highest = Math.max(...watts);
-  const average = watts.reduce((a, b) => a + b, 0) / watts.length;
+  const highest = extent(watts).max;
+  const average = mean(watts);
   const lastS = readings[readings.length - 1]!.elapsedS;
   const subtitle = [
     `Started ${formatDayTime(data.startedAtMs, opts.timeZone)}`,
