@@ -80,6 +80,16 @@ describe('fleet energy over time', () => {
     expect(r.texts.some((t) => / from \w{3} \d+ \w{3} \d\d:\d\d$/.test(t))).toBe(true);
   });
 
+  it('on a phone names fewer days, so that the names never run into each other', () => {
+    const week = samplePowerBuckets(7 * 24);
+    const days = (widthPx: number) =>
+      render(powerOverTimeChart(week, { ...opts, widthPx }), widthPx, 300).texts.filter((t) =>
+        /^\w{3} \d+ \w{3}$/.test(t),
+      );
+    expect(days(720)).toHaveLength(7);
+    expect(days(360)).toEqual(['Wed 29 May', 'Sat 1 Jun', 'Tue 4 Jun']);
+  });
+
   it('asked about power, draws the average power per rider as a line in W', () => {
     const r = render(powerOverTimeChart(samplePowerBuckets(12), { ...opts, measure: 'power' }));
     expect(r.texts).toContain('How hard did riders pedal in the last 12 hours?');

@@ -2,7 +2,15 @@
 // bucket as bars, or, asked the other way ("How hard did riders pedal?"), the average power (W)
 // per bucket as a line. Times are labelled in the display time zone, days by name when the
 // period spans more than one.
-import { axisStyle, emptyChart, frame, labelSpacePx, niceRange } from './frame.js';
+import {
+  axisStyle,
+  DEFAULT_WIDTH_PX,
+  emptyChart,
+  frame,
+  labelSpacePx,
+  niceRange,
+  textWidthPx,
+} from './frame.js';
 import {
   formatClock,
   formatDay,
@@ -42,7 +50,7 @@ export interface PowerOverTimeOptions extends PeriodChartOptions {
 
 const DAY_MS = 86_400_000;
 const MAX_SLOTS = 10_000;
-const MAX_DAY_LABELS = 10;
+const GRID_RIGHT = 24;
 
 /** Fleet energy, or average power, over a period. */
 export function powerOverTimeChart(
@@ -68,7 +76,12 @@ export function powerOverTimeChart(
   const format = measure === 'energy' ? formatKj : formatWatts;
   const lastMs = slots[slots.length - 1]!.atMs;
   const manyDays = localDayKey(slots[0]!.atMs, timeZone) !== localDayKey(lastMs, timeZone);
-  const labels = timeLabels(slots, timeZone, manyDays, data.bucketMs);
+  const yRange = niceRange(0, peak * 1.12, 4);
+  const left = labelSpacePx(yRange, formatInteger);
+  const plotPx = (opts.widthPx ?? DEFAULT_WIDTH_PX) - left - GRID_RIGHT;
+  const labels = manyDays
+    ? dayLabels(slots, timeZone, plotPx / slots.length, data.bucketMs)
+    : slots.map((b) => formatClock(b.atMs, timeZone));
   const when = (b: PowerBucket) =>
     manyDays || data.bucketMs >= DAY_MS
       ? formatDayTime(b.atMs, timeZone)
@@ -85,7 +98,6 @@ export function powerOverTimeChart(
       .map((b, i) => `${when(b)} ${values[i] === null ? 'nobody rode' : format(values[i]!)}`)
       .join(', ');
   const { option: base, plotTop } = frame(opts, title, subtitle, description);
-  const yRange = niceRange(0, peak * 1.12, 4);
   // Near either end the label leans inwards, so it is never cut by the chart's edge.
   const lean =
     peakIndex > slots.length * 0.75 ? 'right' : peakIndex < slots.length * 0.25 ? 'left' : 'center';
@@ -101,7 +113,7 @@ export function powerOverTimeChart(
 
   return {
     ...base,
-    grid: { left: labelSpacePx(yRange, formatInteger), right: 24, top: plotTop, bottom: 52 },
+    grid: { left, right: GRID_RIGHT, top: plotTop, bottom: 52 },
     xAxis: {
       type: 'category',
       data: labels,
@@ -184,27 +196,27 @@ function fillBuckets(data: PowerOverTimeData): PowerBucket[] {
   return off.length === 0 ? slots : [...slots, ...off].sort((a, b) => a.atMs - b.atMs);
 }
 
-/** Category labels: clock times within a day; over several days each day named once. */
-function timeLabels(
+/**
+ * Category labels over several days: each day named once, at its first slot, as far as names
+ * fit side by side (else every second, third... day); a first day begun too late to hold its
+ * name before the next day's goes unnamed.
+ */
+function dayLabels(
   slots: readonly PowerBucket[],
   timeZone: string,
-  manyDays: boolean,
+  slotPx: number,
   bucketMs: number,
 ): string[] {
-  if (!manyDays) return slots.map((b) => formatClock(b.atMs, timeZone));
   const days = slots.map((b) => localDayKey(b.atMs, timeZone));
-  const dayCount = new Set(days).size;
-  // A first day begun late has no room for its name before the next day's.
+  const namePx = textWidthPx('Wed 29 May') + 12;
   const firstDaySlots = days.findIndex((d) => d !== days[0]);
-  const skipFirst = firstDaySlots > 0 && firstDaySlots * bucketMs < DAY_MS / 2;
-  // At most about ten names fit under the axis; beyond that, every other (third...) day.
-  const every = Math.ceil(dayCount / MAX_DAY_LABELS);
-  let dayIndex = -1;
+  const skipFirst = firstDaySlots > 0 && firstDaySlots * slotPx < namePx;
+  const every = Math.max(1, Math.ceil(namePx / ((DAY_MS / bucketMs) * slotPx)));
+  let dayIndex = skipFirst ? -2 : -1;
   return slots.map((b, i) => {
     if (i > 0 && days[i] === days[i - 1]) return '';
     dayIndex++;
-    if (dayIndex === 0 && skipFirst) return '';
-    return dayIndex % every === 0 ? formatDay(b.atMs, timeZone) : '';
+    return dayIndex >= 0 && dayIndex % every === 0 ? formatDay(b.atMs, timeZone) : '';
   });
 }
 
