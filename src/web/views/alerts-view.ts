@@ -77,9 +77,9 @@ export function alertsView(ctx: ViewContext): View {
     try {
       const [page, health] = await Promise.all([
         api<{ data: AlertBody[] }>('/api/alerts?limit=50'),
-        api<{ mail?: { delivers?: boolean } | null }>('/api/mail-status').catch(() => null),
+        api<{ mailDelivery?: 'smtp' | 'outbox' }>('/health').catch(() => null),
       ]);
-      outbox = health?.mail?.delivers === false;
+      outbox = health?.mailDelivery === 'outbox';
       notice.hidden = !outbox;
       if (outbox)
         replaceChildren(
