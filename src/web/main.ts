@@ -11,6 +11,7 @@ import { rideView } from './views/ride-view.js';
 import { buildShell, type Shell } from './views/shell.js';
 import { signInView } from './views/sign-in-view.js';
 import type { Session, View, ViewContext } from './views/view.js';
+import { useZoneColours } from './zone-colours.js';
 
 const root = document.getElementById('app')!;
 const store = new LiveStore();
@@ -90,6 +91,7 @@ async function signOut(): Promise<void> {
 }
 
 async function boot(): Promise<void> {
+  useZoneColours();
   whenUnauthorized(() => {
     if (!session) return;
     session = null;

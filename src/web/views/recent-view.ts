@@ -71,9 +71,24 @@ export function recentView(ctx: ViewContext, range: Range): View {
     h(
       'div',
       { class: 'panels' },
-      h('section', { class: 'panel' }, h('h2', null, `Who rode in the ${words}?`), gender.el),
-      h('section', { class: 'panel' }, h('h2', null, 'Rides by age band'), ages.el),
-      h('section', { class: 'panel' }, h('h2', null, 'Energy over time'), power.el),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'By gender'),
+        gender.el,
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'By age band'),
+        ages.el,
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'Energy over time'),
+        power.el,
+      ),
     ),
     h(
       'section',
@@ -141,9 +156,10 @@ export function recentView(ctx: ViewContext, range: Range): View {
         card(n0(t.avg_heart_rate), 'bpm', 'Average heart rate'),
         card(n0(t.alerts), '', 'Heart-rate alerts', t.alerts > 0),
       );
-      gender.draw((theme) => genderSplitOption(a, theme));
-      ages.draw((theme) => ageBandsOption(a, theme));
-      power.draw((theme) => powerOverTimeOption(a, theme));
+      const inWords = `in the ${words}`;
+      gender.draw(genderSplitOption(a, inWords));
+      ages.draw(ageBandsOption(a, inWords));
+      power.draw(powerOverTimeOption(a, inWords));
       setText(
         gender.summary,
         a.by_gender
