@@ -174,9 +174,19 @@ describe('live dashboard in Chromium', () => {
   it('signs out, and a revoked key ends its session at once', async () => {
     const { page, context } = await openPage(browser);
     await signIn(page, base, admin.key);
+    const token = (await context.cookies()).find((c) => c.name === 'deloton_session')!.value;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Deloton' }).waitFor();
-    expect((await context.request.get(`${base}/api/session`)).status()).toBe(401);
+    const cookie = (await context.cookies()).find((c) => c.name === 'deloton_session');
+    expect(cookie).toBeUndefined();
+    expect(await (await context.request.get(`${base}/api/session`)).json()).toEqual({
+      signed_in: false,
+    });
+    // The old token is dead on the server too, not only forgotten by the browser.
+    const replay = await fetch(`${base}/api/rides?limit=1`, {
+      headers: { cookie: `deloton_session=${token}` },
+    });
+    expect(replay.status).toBe(401);
     await page.close();
 
     const doomed = await newKey(t.db, 'viewer');
