@@ -55,8 +55,9 @@ describe('the gender split', () => {
     const narrow = render(genderSplitChart(rows, { ...opts, widthPx: 360 }), 360, 320);
     expect(narrow.texts).toEqual(expect.arrayContaining(['female 70 %', '25 %']));
     expect(narrow.texts).not.toContain('5 %');
-    expect(narrow.texts).toContain('male: 25 % of rides, 25 % of time');
-    expect(narrow.texts).toContain('other: 5 % of rides, 5 % of time');
+    // On a phone the legend's words are shorter, so that its lines fit.
+    expect(narrow.texts).toContain('male: 25 % rides, 25 % time');
+    expect(narrow.texts).toContain('other: 5 % rides, 5 % time');
   });
 
   it('says there were no rides instead of drawing empty bars', () => {

@@ -2,7 +2,7 @@
 // two 100 % bars whose parts are labelled on the bar itself ("female 48 %"). A part too narrow
 // for its words still has its colour, and its name joins a legend under the bars.
 import type { Gender } from '../domain/rider.js';
-import { DEFAULT_WIDTH_PX, emptyChart, frame, textWidthPx } from './frame.js';
+import { DEFAULT_WIDTH_PX, emptyChart, frame, isNarrow, textWidthPx } from './frame.js';
 import { formatCount, formatDuration, formatPercent } from './format.js';
 import type { ChartOption, PeriodChartOptions } from './option.js';
 import { colourIn, GENDER_COLOURS, GENDER_ORDER } from './palette.js';
@@ -72,7 +72,11 @@ export function genderSplitChart(
   // A part too narrow to name on the bar is named, with its shares, in the legend.
   const legendText = (g: string) => {
     const gi = GENDER_ORDER.findIndex((x) => x === g);
-    return `${g}: ${formatPercent(shares[0]![gi] ?? 0)} of rides, ${formatPercent(shares[1]![gi] ?? 0)} of time`;
+    const rides = formatPercent(shares[0]![gi] ?? 0);
+    const time = formatPercent(shares[1]![gi] ?? 0);
+    return isNarrow(opts)
+      ? `${g}: ${rides} rides, ${time} time`
+      : `${g}: ${rides} of rides, ${time} of time`;
   };
 
   return {
@@ -102,7 +106,8 @@ export function genderSplitChart(
       show: unnamed.length > 0,
       data: unnamed,
       bottom: 8,
-      left: GRID_LEFT,
+      // On a phone the legend starts at the edge: its lines are longer than the bars are wide.
+      left: isNarrow(opts) ? 8 : GRID_LEFT,
       orient: 'vertical',
       itemGap: 8,
       icon: 'rect',
