@@ -91,6 +91,15 @@ describe('live dashboard in Chromium', () => {
       'the latest heart rate',
     );
     expect(await tileCount(page)).toBe(BIKES);
+    // Sorted by power, highest first; the order lives in the URL.
+    await page.getByLabel('Sort by').selectOption('power');
+    await page.waitForURL(/\/\?sort=power$/);
+    await waitUntil(async () => (await tileCount(page)) === BIKES, 'the tiles after sorting');
+    const powers = (await page.locator('a.tile dl > div:nth-child(3) strong').allInnerTexts()).map(
+      (x) => Number(x.replace(/,/g, '')),
+    );
+    expect(powers).toHaveLength(BIKES);
+    expect([...powers].sort((a, b) => b - a)).toEqual(powers);
     expect(errors).toEqual([]);
     await page.close();
   });
