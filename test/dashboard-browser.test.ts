@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../src/app/http-server.js';
 import { revokeApiKey } from '../src/store/api-keys.repository.js';
 import type { FastifyInstance } from 'fastify';
-import { launchChromium, openPage, screenshot, seriousAxeViolations } from './support/browser.js';
+import { launchChromium, openPage } from './support/browser.js';
 import { openTestDb, type TestDb } from './support/databases.js';
 import { silent } from './support/ingest.js';
 import { liveFleet, newKey } from './support/live-feed.js';
