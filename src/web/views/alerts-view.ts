@@ -153,7 +153,7 @@ function row(a: AlertBody, now: number, ctx: ViewContext, outbox: boolean): HTML
       a.kind === 'high' ? '▲ High heart rate' : '▼ Low heart rate',
     ),
     h('br'),
-    `${a.kind === 'high' ? 'peak' : 'lowest'} ${bpm(peak)} over ${a.readings.length} readings; ${a.kind === 'high' ? 'limit' : 'floor'} ${bpm(a.limit_bpm)}`,
+    `${a.kind === 'high' ? 'peak' : 'lowest'} ${bpm(peak)}, ${a.kind === 'high' ? 'over the limit of' : 'under the floor of'} ${bpm(a.limit_bpm)}`,
   );
   return h(
     'tr',
