@@ -52,6 +52,7 @@ const health = {
   ingest: { messages: 1, readings: 1, rejects: 0, lastCommitAt: null, lastError: null },
   alertMail: null,
   mailDelivery: 'outbox',
+  live: { rides: 3, browsers: 2, dropped: 0 },
 };
 
 /** Every JSON Schema object node under `node` that would take keys it does not list. */

@@ -98,6 +98,14 @@ describe('dashboard serving', () => {
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toMatch(/^retry: 1000\n\nid: \d+\nevent: snapshot\ndata: \{"kind":"snapshot"/);
+    // Health and metrics say how many rides the hub shows and how many browsers watch.
+    const health = (await (await fetch(`${base}/health`)).json()) as {
+      live: { rides: number; browsers: number };
+    };
+    expect(health.live.rides).toBe(2);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^deloton_live_rides 2$/m);
+    expect(metrics).toMatch(/^deloton_live_dropped_browsers_total 0$/m);
     const none = await fetch(`${base}/api/live`);
     expect(none.status).toBe(401);
     expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized');

@@ -311,6 +311,14 @@ export const HealthBody = z
       .describe(
         'smtp: SMTP_URL is set, and mail workers send alert mails; outbox: no mail server, alert mails wait in the outbox (GET /api/alerts/{id}/mail reads one)',
       ),
+    live: z
+      .strictObject({
+        rides: z.number().int().describe('rides being ridden, as this process shows them'),
+        browsers: z.number().int().describe('browsers watching the live stream of this process'),
+        dropped: z.number().int().describe('browsers dropped for not keeping up, since start'),
+      })
+      .nullable()
+      .describe('the live dashboard of this process'),
   })
   .meta({ id: 'Health' });
 

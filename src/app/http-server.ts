@@ -69,7 +69,9 @@ export async function buildHttpServer(opts: {
     return503OnClosing: false,
     trustProxy: opts.trustProxy ?? false,
   });
+  const hub = new LiveHub({ db: opts.db, logger: opts.logger.child({ lane: 'live' }) });
   const { keys, creds } = await registerApi(app, {
+    live: () => hub.stats(),
     db: opts.db,
     version: VERSION,
     displayTimeZone: opts.displayTimeZone,
@@ -84,7 +86,6 @@ export async function buildHttpServer(opts: {
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
-  const hub = new LiveHub({ db: opts.db, logger: opts.logger.child({ lane: 'live' }) });
   await hub.start();
   // Streams never end on their own: the hub closes them before the server waits for its connections.
   app.addHook('preClose', async () => hub.stop());
