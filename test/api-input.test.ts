@@ -149,6 +149,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API input [%s]', (kind) => {
       ['/daily?date=32-01-2022', /^date: /],
       ['/api/alerts?state=lost', /^state: must be queued, sent or failed/],
       ['/api/rides/1?include=everything', /^include: /],
+      ['/api/rides/1?include=readings&after_s=-5', /^after_s: /],
+      ['/api/activity?range=2h', /^range: must be one of 1h, 6h, 12h, 24h, 7d/],
       ['/rider/abc', /^user_id: /],
       ['/api/rides?since=2022-07-06T10:00:00+01:00', /%2B/],
     ];

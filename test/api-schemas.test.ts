@@ -14,6 +14,10 @@ const ride = {
   started_at: '2022-07-06T10:00:00.000Z',
   ended_at: null,
   duration_s: 60,
+  rider_age: 40,
+  personal_max_bpm: 179,
+  seconds_above_max: 0,
+  alert_count: 1,
   summary: {
     reading_count: 60,
     avg_heart_rate: 120.5,
@@ -47,6 +51,8 @@ const health = {
   database: { kind: 'pglite', status: 'ok' },
   ingest: { messages: 1, readings: 1, rejects: 0, lastCommitAt: null, lastError: null },
   alertMail: null,
+  mailDelivery: 'outbox',
+  live: { rides: 3, browsers: 2, dropped: 0 },
 };
 
 /** Every JSON Schema object node under `node` that would take keys it does not list. */

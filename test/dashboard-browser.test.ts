@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../src/app/http-server.js';
 import { revokeApiKey } from '../src/store/api-keys.repository.js';
 import type { FastifyInstance } from 'fastify';
-import { launchChromium, openPage, screenshot, seriousAxeViolations } from './support/browser.js';
+import { launchChromium, openPage } from './support/browser.js';
 import { openTestDb, type TestDb } from './support/databases.js';
 import { silent } from './support/ingest.js';
 import { liveFleet, newKey } from './support/live-feed.js';
@@ -91,6 +91,15 @@ describe('live dashboard in Chromium', () => {
       'the latest heart rate',
     );
     expect(await tileCount(page)).toBe(BIKES);
+    // Sorted by power, highest first; the order lives in the URL.
+    await page.getByLabel('Sort by').selectOption('power');
+    await page.waitForURL(/\/\?sort=power$/);
+    await waitUntil(async () => (await tileCount(page)) === BIKES, 'the tiles after sorting');
+    const powers = (await page.locator('a.tile dl > div:nth-child(3) strong').allInnerTexts()).map(
+      (x) => Number(x.replace(/,/g, '')),
+    );
+    expect(powers).toHaveLength(BIKES);
+    expect([...powers].sort((a, b) => b - a)).toEqual(powers);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -174,9 +183,19 @@ describe('live dashboard in Chromium', () => {
   it('signs out, and a revoked key ends its session at once', async () => {
     const { page, context } = await openPage(browser);
     await signIn(page, base, admin.key);
+    const token = (await context.cookies()).find((c) => c.name === 'deloton_session')!.value;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Deloton' }).waitFor();
-    expect((await context.request.get(`${base}/api/session`)).status()).toBe(401);
+    const cookie = (await context.cookies()).find((c) => c.name === 'deloton_session');
+    expect(cookie).toBeUndefined();
+    expect(await (await context.request.get(`${base}/api/session`)).json()).toEqual({
+      signed_in: false,
+    });
+    // The old token is dead on the server too, not only forgotten by the browser.
+    const replay = await fetch(`${base}/api/rides?limit=1`, {
+      headers: { cookie: `deloton_session=${token}` },
+    });
+    expect(replay.status).toBe(401);
     await page.close();
 
     const doomed = await newKey(t.db, 'viewer');

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { alertMail } from '../mail/alert-mail.js';
+import { mailOfAlert } from '../mail/alert-mail.js';
 import type { Mailer } from '../mail/mailer.js';
 import {
   ALERTS_CHANNEL,
@@ -118,29 +118,13 @@ async function deliver(
   log: Logger,
 ): Promise<void> {
   const at = { alertId: a.alert_id, kind: a.kind, attempt: a.attempts };
-  if (!a.email) {
+  const mail = mailOfAlert(a, o);
+  if (!mail) {
     await markAlertFailed(o.db, a.alert_id, a.attempts, 'the rider has no email address');
     stats.failed++;
     log.warn(at, 'alert not mailed: rider has no email address');
     return;
   }
-  const mail = alertMail({
-    alertId: a.alert_id,
-    kind: a.kind,
-    limitBpm: a.limit_bpm,
-    readings: a.readings,
-    rideStartedAt: a.started_at,
-    bikeSerial: a.bike_serial,
-    rider: {
-      email: a.email,
-      title: a.title,
-      firstName: a.first_name ?? '',
-      lastName: a.last_name ?? '',
-    },
-    cc: o.cc,
-    timeZone: o.timeZone,
-    domain: o.domain,
-  });
   // Earlier alerts of this claim may have taken a while: keep the lease, or leave it to its owner.
   if (!(await renewAlertLease(o.db, a.alert_id, a.attempts, LEASE_MS))) return;
   const res = await o.mailer.send(mail);
@@ -148,7 +132,7 @@ async function deliver(
     case 'sent':
       await markAlertSent(o.db, a.alert_id, a.attempts);
       stats.sent++;
-      log.info({ ...at, to: a.email }, 'alert mailed');
+      log.info({ ...at, to: mail.to }, 'alert mailed');
       return;
     case 'rejected':
       await markAlertFailed(o.db, a.alert_id, a.attempts, res.error);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { mailOfAlert } from '../mail/alert-mail.js';
 import { getAlert, listAlerts } from '../store/alerts-read.repository.js';
+import { alertMailRow } from '../store/alerts.repository.js';
 import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import { callerOf } from './auth.js';
@@ -9,7 +11,7 @@ import { Cursor, encodeCursor, nextLink } from './cursor.js';
 import { Id, IdParams, Instant, Limit, NoQuery } from './params.js';
 import { presentAlert } from './presenters.js';
 import { keyOrSession, errorResponses } from './route-kit.js';
-import { Alert, AlertPage } from './schemas.js';
+import { Alert, AlertMail, AlertPage } from './schemas.js';
 
 const AlertQuery = z.strictObject({
   state: z
@@ -72,6 +74,35 @@ export function alertRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const a = await getAlert(deps.db, req.params.id);
       if (!a) throw new ApiError(404, 'not_found', `no alert ${req.params.id}`);
       return presentAlert(a, callerOf(req).role);
+    },
+  });
+  r.get('/api/alerts/:id/mail', {
+    config: { access: 'admin' },
+    schema: {
+      summary: "An alert's mail, as sent or as it waits in the outbox",
+      description:
+        'Rendered as the mail worker renders it, so it can be read without a mail server. It ' +
+        "holds the rider's name and email address: admin keys only. 404 when the rider has no " +
+        'email address (no mail is made).',
+      tags: ['alerts'],
+      security: keyOrSession,
+      params: IdParams,
+      querystring: NoQuery,
+      response: { 200: AlertMail, ...errorResponses('admin') },
+    },
+    handler: async (req) => {
+      const id = req.params.id;
+      const row = await alertMailRow(deps.db, id);
+      if (!row) throw new ApiError(404, 'not_found', `no alert ${id}`);
+      const { cc, domain } = deps.alertMail;
+      const mail = mailOfAlert(row, { cc, domain, timeZone: deps.displayTimeZone });
+      if (!mail)
+        throw new ApiError(
+          404,
+          'not_found',
+          `alert ${id} has no mail: the rider has no email address`,
+        );
+      return { to: mail.to, cc: mail.cc, subject: mail.subject, text: mail.text, html: mail.html };
     },
   });
 }

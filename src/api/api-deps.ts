@@ -1,5 +1,6 @@
 import { dateIn } from '../domain/calendar-day.js';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AlertMailSettings } from '../mail/alert-mail.js';
 import type { Db } from '../store/db.js';
 
 /** What the API's routes need from the process that serves them. */
@@ -12,6 +13,8 @@ export interface ApiDeps {
   readonly audit: FastifyBaseLogger;
   /** A ride heard from this recently is being ridden and cannot be deleted. */
   readonly activeRideWindowS: number;
+  /** How alert mails are sent; mails are shown as the mail worker renders them. */
+  readonly alertMail: AlertMailSettings;
 }
 
 /** Today's date (`YYYY-MM-DD`) where the API's users are. */

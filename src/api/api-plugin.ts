@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import { activityRoutes } from './activity.routes.js';
 import { alertRoutes } from './alerts.routes.js';
 import type { ApiDeps } from './api-deps.js';
 import { installAuth, type Credentials } from './auth.js';
@@ -56,6 +57,7 @@ export async function registerApi(
   rideRoutes(app, o);
   riderRoutes(app, o);
   dailyRoutes(app, o);
+  activityRoutes(app, o);
   alertRoutes(app, o);
   return { keys, creds };
 }

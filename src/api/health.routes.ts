@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { pingDatabase, type Db } from '../store/db.js';
-import type { IngestFigures, MailFigures, Metrics } from './metrics.js';
+import type { IngestFigures, LiveFigures, MailFigures, Metrics } from './metrics.js';
 import { codesOnly } from './presenters.js';
 import { HealthBody } from './schemas.js';
 
@@ -9,6 +10,9 @@ export interface HealthSources {
   readonly db: Db;
   readonly ingest?: (() => (IngestFigures & { lastError: string | null }) | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
+  readonly live?: (() => LiveFigures | null) | undefined;
+  /** How the installation sends alert mails (SMTP, or the outbox only). */
+  readonly alertMail: AlertMailSettings;
 }
 
 /** `/health` (liveness and database reachability) and `/metrics` (Prometheus); no key needed. */
@@ -27,6 +31,7 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
       const database = (await pingDatabase(src.db)) ? 'ok' : 'unreachable';
       const ingest = src.ingest?.() ?? null;
       const mail = src.mail?.() ?? null;
+      const live = src.live?.() ?? null;
       const ok = database === 'ok' && !ingest?.lastError;
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded',
@@ -46,6 +51,10 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
           retried: mail.retried,
           lastError: mail.lastError && codesOnly(mail.lastError),
         },
+        // From the configuration, so that a `serve` process, which sends nothing itself, can
+        // still tell the dashboard whether mails go out or wait in the outbox.
+        mailDelivery: src.alertMail.delivery,
+        live: live && { rides: live.rides, browsers: live.subscribers, dropped: live.dropped },
       });
     },
   });

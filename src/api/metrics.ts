@@ -19,10 +19,18 @@ export interface MailFigures {
   readonly lastError: string | null;
 }
 
+/** The live dashboard's figures in this process: rides shown, browsers watching, browsers dropped. */
+export interface LiveFigures {
+  readonly rides: number;
+  readonly subscribers: number;
+  readonly dropped: number;
+}
+
 export interface MetricsSources {
   readonly db: Db;
   readonly ingest?: (() => IngestFigures | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
+  readonly live?: (() => LiveFigures | null) | undefined;
 }
 
 /** How long figures of the stored data are reused between scrapes. */
@@ -69,6 +77,33 @@ export function createMetrics(src: MetricsSources): Metrics {
   );
   totalOf('deloton_ingest_readings_total', 'Readings stored by this process', (f) => f.readings);
   totalOf('deloton_ingest_rejects_total', 'Feed lines this process set aside', (f) => f.rejects);
+  const liveGauge = (name: string, help: string, pick: (f: LiveFigures) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const f = src.live?.();
+        if (f) this.set(pick(f));
+      },
+    });
+  liveGauge('deloton_live_rides', 'Rides the live dashboard shows now', (f) => f.rides);
+  liveGauge(
+    'deloton_live_browsers',
+    'Browsers watching the live stream of this process',
+    (f) => f.subscribers,
+  );
+  new Counter({
+    name: 'deloton_live_dropped_browsers_total',
+    help: 'Browsers dropped because they could not keep up with the live stream',
+    registers: [registry],
+    collect() {
+      const f = src.live?.();
+      if (!f) return;
+      this.reset();
+      this.inc(f.dropped);
+    },
+  });
   new Gauge({
     name: 'deloton_ingest_last_commit_age_seconds',
     help: 'Seconds since this process last committed an ingest batch',

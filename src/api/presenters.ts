@@ -1,5 +1,8 @@
 import { ageOn } from '../domain/age.js';
 import type { AlertRow } from '../store/alerts-read.repository.js';
+import type { ActivityWindow } from '../domain/activity-window.js';
+import type { Gender } from '../domain/rider.js';
+import type { GroupFigures, PowerBucket } from '../store/activity.repository.js';
 import type { PeriodTotals } from '../store/day-totals.repository.js';
 import type { RiderStatsRow } from '../store/riders.repository.js';
 import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';
@@ -20,6 +23,11 @@ export function presentRide(r: RideRow) {
     started_at: r.started_at.toISOString(),
     ended_at: iso(r.ended_at),
     duration_s: r.duration_s,
+    rider_age: r.rider_age,
+    personal_max_bpm: r.personal_max_bpm,
+    // Without a maximum there is nothing to be above: the stored 0 would be a guess.
+    seconds_above_max: r.personal_max_bpm === null ? null : r.seconds_above_max,
+    alert_count: r.alert_count,
     summary: {
       reading_count: r.reading_count,
       avg_heart_rate: r1(r.avg_heart_rate),
@@ -86,6 +94,40 @@ export function presentTotals(t: PeriodTotals) {
     avg_power_w: r1(t.avgPowerW),
     alerts: t.alerts,
     seconds_above_max: t.secondsAboveMax,
+  };
+}
+
+/** What the dashboard's recent-activity view shows of a window. */
+export interface ActivityFigures {
+  readonly window: ActivityWindow;
+  readonly timeZone: string;
+  readonly totals: PeriodTotals;
+  readonly byGender: readonly (GroupFigures & { readonly gender: Gender })[];
+  readonly byAgeBand: readonly (GroupFigures & { readonly band: string })[];
+  readonly power: readonly PowerBucket[];
+  readonly lastRideAt: Date | null;
+}
+
+/** A window's activity: totals as the daily view shows them, splits, and power over time. */
+export function presentActivity(a: ActivityFigures) {
+  const group = (g: GroupFigures) => ({ ride_count: g.rideCount, duration_s: g.durationS });
+  return {
+    range: a.window.range,
+    from: new Date(a.window.fromMs).toISOString(),
+    until: new Date(a.window.untilMs).toISOString(),
+    time_zone: a.timeZone,
+    totals: presentTotals(a.totals),
+    by_gender: a.byGender.map((g) => ({ gender: g.gender, ...group(g) })),
+    by_age_band: a.byAgeBand.map((b) => ({ band: b.band, ...group(b) })),
+    power_over_time: {
+      bucket_s: a.window.bucketMs / 1000,
+      points: a.power.map((p) => ({
+        at: new Date(p.atMs).toISOString(),
+        energy_kj: Math.round(p.energyKj * 100) / 100,
+        avg_power_w: r1(p.avgPowerW),
+      })),
+    },
+    last_ride_at: iso(a.lastRideAt),
   };
 }
 

@@ -51,9 +51,23 @@ export async function ridePage(
   return { data: page.map(presentRide), next };
 }
 
-const RideQueryParams = z.strictObject({
-  include: z.enum(['readings'], { message: 'must be "readings"' }).optional(),
-});
+const RideQueryParams = z
+  .strictObject({
+    include: z.enum(['readings'], { message: 'must be "readings"' }).optional(),
+    after_s: z
+      .string()
+      .regex(/^\d{1,9}$/, 'must be a whole number of seconds from 0')
+      .transform(Number)
+      .optional()
+      .meta({ type: 'integer', minimum: 0, example: 120 })
+      .describe(
+        'with include=readings: only the readings after this second of the ride (elapsed_s greater), so a live view fetches just the new ones',
+      ),
+  })
+  .refine((q) => q.after_s === undefined || q.include === 'readings', {
+    path: ['after_s'],
+    message: 'is a filter of the readings: send it with include=readings',
+  });
 
 /** Rides: list, one (with readings on request), delete; and the brief's aliases. */
 export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -74,7 +88,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   });
 
-  const getOne = async (id: number, include: 'readings' | undefined, req: FastifyRequest) => {
+  const getOne = async (id: number, q: z.output<typeof RideQueryParams>, req: FastifyRequest) => {
     const found = await getRide(deps.db, id);
     if (!found) throw new ApiError(404, 'not_found', `no ride ${id}`);
     const role = callerOf(req).role;
@@ -82,8 +96,8 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
       ...presentRide(found.ride),
       rider: found.rider && presentRider(found.rider, role, localToday(deps)),
     };
-    if (include !== 'readings') return body;
-    return { ...body, readings: (await getReadings(deps.db, id)).map(presentReading) };
+    if (q.include !== 'readings') return body;
+    return { ...body, readings: (await getReadings(deps.db, id, q.after_s)).map(presentReading) };
   };
   const getSchema = {
     security: keyOrSession,
@@ -94,12 +108,12 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.get('/api/rides/:id', {
     config: { access: 'viewer' },
     schema: { ...getSchema, summary: 'One ride, its rider and summary', tags: ['rides'] },
-    handler: async (req) => getOne(req.params.id, req.query.include, req),
+    handler: async (req) => getOne(req.params.id, req.query, req),
   });
   r.get('/ride/:id', {
     config: { access: 'viewer' },
     schema: { ...getSchema, ...aliasDoc('GET /api/rides/{id}') },
-    handler: async (req) => getOne(req.params.id, req.query.include, req),
+    handler: async (req) => getOne(req.params.id, req.query, req),
   });
 
   const remove = async (id: number, req: FastifyRequest) => {

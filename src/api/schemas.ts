@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ACTIVITY_RANGE_NAMES } from '../domain/activity-window.js';
+import { GENDERS } from '../domain/rider.js';
 import { viewerSees, type RiderField, type ViewerRiderField } from './rider-fields.js';
 
 // Response shapes: they document the API (OpenAPI) and the tests check every body against them.
@@ -24,6 +26,24 @@ export const Ride = z
     started_at: z.iso.datetime(),
     ended_at: z.iso.datetime().nullable().describe('null while the ride is open'),
     duration_s: z.number().int(),
+    rider_age: z
+      .number()
+      .int()
+      .nullable()
+      .describe("the rider's age in whole years at the ride's start; null without a birth date"),
+    personal_max_bpm: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "the rider's maximum heart rate at the ride's start (ALERT_MAX_HR_FORMULA), which alerts and zones are measured against; null without an age",
+      ),
+    seconds_above_max: z
+      .number()
+      .int()
+      .nullable()
+      .describe('seconds (readings) above the personal maximum; null without a maximum'),
+    alert_count: z.number().int().describe('heart-rate alerts raised on the ride'),
     summary: z.strictObject({
       reading_count: z.number().int(),
       avg_heart_rate: num,
@@ -123,28 +143,81 @@ export const RiderDetail = Rider.extend({
   }),
 }).meta({ id: 'RiderDetail' });
 
+export const PeriodTotals = z
+  .strictObject({
+    ride_count: z.number().int(),
+    riders: z.number().int(),
+    total_duration_s: z.number().int(),
+    total_energy_kj: num,
+    avg_heart_rate: num.describe('weighted by readings'),
+    avg_power_w: num.describe('weighted by readings'),
+    alerts: z.number().int().describe('heart-rate alerts raised on these rides'),
+    seconds_above_max: z
+      .number()
+      .int()
+      .describe('seconds riders spent above their personal maximum heart rate'),
+  })
+  .meta({
+    id: 'PeriodTotals',
+    description: 'The totals of the rides that started in [from, until).',
+  });
+
 export const Daily = z
   .strictObject({
     date: z.string().meta({ example: '2022-07-06' }),
     time_zone: z.string(),
     from: z.iso.datetime(),
     until: z.iso.datetime(),
-    totals: z.strictObject({
-      ride_count: z.number().int(),
-      riders: z.number().int(),
-      total_duration_s: z.number().int(),
-      total_energy_kj: num,
-      avg_heart_rate: num.describe('weighted by readings'),
-      avg_power_w: num.describe('weighted by readings'),
-      alerts: z.number().int().describe('heart-rate alerts raised on these rides'),
-      seconds_above_max: z
-        .number()
-        .int()
-        .describe('seconds riders spent above their personal maximum heart rate'),
-    }),
+    totals: PeriodTotals,
     rides: z.array(Ride.extend({ rider: Rider.nullable() })),
   })
   .meta({ id: 'Daily' });
+
+const GroupFigures = {
+  ride_count: z.number().int(),
+  duration_s: z.number().int().describe('time ridden in these rides'),
+};
+
+export const Activity = z
+  .strictObject({
+    range: z.enum(ACTIVITY_RANGE_NAMES),
+    from: z.iso.datetime(),
+    until: z.iso.datetime().describe('the time of the answer'),
+    time_zone: z.string().describe('DISPLAY_TIMEZONE, which the buckets are aligned in'),
+    totals: PeriodTotals,
+    by_gender: z
+      .array(
+        z.strictObject({
+          gender: z.enum(GENDERS),
+          ...GroupFigures,
+        }),
+      )
+      .describe('every gender, in this order, zeros included; sums to the totals'),
+    by_age_band: z
+      .array(z.strictObject({ band: z.string().meta({ example: '25-34' }), ...GroupFigures }))
+      .describe(
+        "every age band youngest first, then 'unknown', zeros included; by the rider's age at the ride's start; sums to the totals",
+      ),
+    power_over_time: z.strictObject({
+      bucket_s: z.number().int().describe('1h: 300, 6h: 900, 12h: 1800, 24h: 3600, 7d: 21600'),
+      points: z
+        .array(
+          z.strictObject({
+            at: z.iso.datetime().describe("the bucket's start"),
+            energy_kj: z.number().describe('energy of the rides that started in the bucket'),
+            avg_power_w: num.describe('their average power, weighted by readings; null if none'),
+          }),
+        )
+        .describe(
+          'every bucket from the one holding `from` to the one holding `until`, empty ones included; a ride counts in the bucket of its start, so the energies sum to the total',
+        ),
+    }),
+    last_ride_at: z.iso
+      .datetime()
+      .nullable()
+      .describe('start of the latest ride before `until`, in the window or not; null if none'),
+  })
+  .meta({ id: 'Activity' });
 
 export const Alert = z
   .strictObject({
@@ -165,6 +238,19 @@ export const Alert = z
     }),
   })
   .meta({ id: 'Alert' });
+
+export const AlertMail = z
+  .strictObject({
+    to: z.string(),
+    cc: z.string().nullable().describe('the staff copy (ALERT_CC)'),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+  })
+  .meta({
+    id: 'AlertMail',
+    description: "The alert's mail as the mail worker sends it (or would, with a mail server).",
+  });
 
 export const AlertPage = z
   .strictObject({ data: z.array(Alert), next: z.string().nullable() })
@@ -220,6 +306,19 @@ export const HealthBody = z
       })
       .nullable()
       .describe('null when this process sends no mail (no SMTP_URL)'),
+    mailDelivery: z
+      .enum(['smtp', 'outbox'])
+      .describe(
+        'smtp: SMTP_URL is set, and mail workers send alert mails; outbox: no mail server, alert mails wait in the outbox (GET /api/alerts/{id}/mail reads one)',
+      ),
+    live: z
+      .strictObject({
+        rides: z.number().int().describe('rides being ridden, as this process shows them'),
+        browsers: z.number().int().describe('browsers watching the live stream of this process'),
+        dropped: z.number().int().describe('browsers dropped for not keeping up, since start'),
+      })
+      .nullable()
+      .describe('the live dashboard of this process'),
   })
   .meta({ id: 'Health' });
 

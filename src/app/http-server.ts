@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
 import { registerApi } from '../api/api-plugin.js';
 import { stillHolds } from '../api/auth.js';
+import { OUTBOX_ONLY, type AlertMailSettings } from '../mail/alert-mail.js';
 import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
 import type { SessionLifetime } from '../api/session-cache.js';
@@ -13,6 +14,7 @@ import type { Db } from '../store/db.js';
 import { LiveHub } from '../live/live-hub.js';
 import { liveRoutes } from '../live/live-routes.js';
 import { dashboardRoutes } from './dashboard-assets.js';
+import { alertMailSettings } from './mail-service.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -28,11 +30,13 @@ export function httpSettings(config: Config): {
   displayTimeZone: string;
   rateLimitPerMinute: number | null;
   trustProxy: boolean | string;
+  alertMail: AlertMailSettings;
 } {
   return {
     displayTimeZone: config.displayTimeZone,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     trustProxy: config.api.trustProxy,
+    alertMail: alertMailSettings(config),
   };
 }
 
@@ -46,6 +50,8 @@ export async function buildHttpServer(opts: {
   trustProxy?: boolean | string;
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
+  /** How alert mails are sent (the outbox only without it). */
+  alertMail?: AlertMailSettings;
   now?: () => number;
   /** How long browser sessions last (12 h unused, 7 days at most, without it). */
   sessionLifetime?: SessionLifetime;
@@ -63,7 +69,9 @@ export async function buildHttpServer(opts: {
     return503OnClosing: false,
     trustProxy: opts.trustProxy ?? false,
   });
+  const hub = new LiveHub({ db: opts.db, logger: opts.logger.child({ lane: 'live' }) });
   const { keys, creds } = await registerApi(app, {
+    live: () => hub.stats(),
     db: opts.db,
     version: VERSION,
     displayTimeZone: opts.displayTimeZone,
@@ -74,10 +82,10 @@ export async function buildHttpServer(opts: {
     ingest: opts.ingestStats,
     mail: opts.mailStats,
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
+    alertMail: opts.alertMail ?? OUTBOX_ONLY,
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
-  const hub = new LiveHub({ db: opts.db, logger: opts.logger.child({ lane: 'live' }) });
   await hub.start();
   // Streams never end on their own: the hub closes them before the server waits for its connections.
   app.addHook('preClose', async () => hub.stop());

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { runMailWorker, type MailWorkerStats } from '../alerts/mail-worker.js';
 import type { Config } from '../config.js';
+import { senderDomain, type AlertMailSettings } from '../mail/alert-mail.js';
 import { createOutboxMailer, type Mailer } from '../mail/mailer.js';
 import { createSmtpMailer } from '../mail/smtp-mailer.js';
 import type { Db } from '../store/db.js';
@@ -12,9 +13,13 @@ export function buildMailer(config: Config): Mailer {
     : createOutboxMailer();
 }
 
-/** The domain of the sender address, for Message-IDs. */
-function senderDomain(from: string): string {
-  return /@([^>\s]+)/.exec(from)?.[1] ?? 'deloton.invalid';
+/** How this installation sends alert mails: what the API shows and renders mails with. */
+export function alertMailSettings(config: Config): AlertMailSettings {
+  return {
+    delivery: config.mail.smtpUrl ? 'smtp' : 'outbox',
+    cc: config.mail.alertCc,
+    domain: senderDomain(config.mail.from),
+  };
 }
 
 /** Starts the alert mail worker when mail can be delivered; otherwise says where mails wait. */
@@ -30,14 +35,15 @@ export function startMailService(opts: {
     opts.logger.info('no SMTP_URL: alert mails stay queued in the alerts table (the outbox)');
     return null;
   }
+  const settings = alertMailSettings(opts.config);
   return runMailWorker({
     db: opts.db,
     mailer,
     logger: opts.logger,
     signal: opts.signal,
-    cc: opts.config.mail.alertCc,
+    cc: settings.cc,
     timeZone: opts.config.displayTimeZone,
-    domain: senderDomain(opts.config.mail.from),
+    domain: settings.domain,
     maxAgeMs: opts.config.mail.alertMaxAgeMs,
     ...(opts.stats ? { stats: opts.stats } : {}),
   }).finally(() => mailer.close());

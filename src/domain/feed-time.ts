@@ -22,8 +22,8 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Offset of `zone` from UTC in ms at the instant `utcMs`. */
-function zoneOffsetMs(zone: string, utcMs: number): number {
+/** Offset of `zone` from UTC in ms at the instant `utcMs` (local = UTC + offset). */
+export function zoneOffsetMs(zone: string, utcMs: number): number {
   const parts = formatterFor(zone).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(

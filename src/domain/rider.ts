@@ -21,7 +21,10 @@ export interface Rider {
   readonly bikeSerial: string | null;
 }
 
-export type Gender = 'male' | 'female' | 'other' | 'unknown';
+/** The genders a rider is recorded with, in the order every view lists them. */
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+
+export type Gender = (typeof GENDERS)[number];
 
 export type CleanRiderResult =
   | { readonly kind: 'ok'; readonly rider: Rider }

@@ -1,3 +1,4 @@
+import type { AlertMailRow } from '../store/alerts.repository.js';
 import type { MailMessage } from './mailer.js';
 
 /** What an alert mail says: the alert as stored, and who it is for. */
@@ -103,4 +104,54 @@ export function alertMail(a: AlertMailInput): MailMessage {
     text,
     html,
   };
+}
+
+/** How an installation sends its alert mails, from its configuration. */
+export interface AlertMailSettings {
+  /** smtp: SMTP_URL is set and mail workers send; outbox: mails wait in the alerts table. */
+  readonly delivery: 'smtp' | 'outbox';
+  /** Staff copy of every alert mail (ALERT_CC). */
+  readonly cc: string | null;
+  /** Domain of the mails' Message-IDs. */
+  readonly domain: string;
+}
+
+/** The settings of an installation without a mail server and with no staff copy. */
+export const OUTBOX_ONLY: AlertMailSettings = {
+  delivery: 'outbox',
+  cc: null,
+  domain: 'deloton.invalid',
+};
+
+/** What an alert mail takes from the installation rather than the alert. */
+export type AlertMailContext = Pick<AlertMailInput, 'cc' | 'timeZone' | 'domain'>;
+
+/**
+ * The mail of a stored alert, as the mail worker sends it and the API shows it; null when the
+ * rider has no email address (such an alert is never mailed).
+ */
+export function mailOfAlert(a: AlertMailRow, ctx: AlertMailContext): MailMessage | null {
+  if (!a.email) return null;
+  return alertMail({
+    alertId: a.alert_id,
+    kind: a.kind,
+    limitBpm: a.limit_bpm,
+    readings: a.readings,
+    rideStartedAt: a.started_at,
+    bikeSerial: a.bike_serial,
+    rider: {
+      email: a.email,
+      title: a.title,
+      firstName: a.first_name ?? '',
+      lastName: a.last_name ?? '',
+    },
+    cc: ctx.cc,
+    timeZone: ctx.timeZone,
+    domain: ctx.domain,
+  });
+}
+
+/** The domain of a sender address (`Name <user@domain>`), for Message-IDs. */
+export function senderDomain(from: string): string {
+  return /@([^>\s]+)/.exec(from)?.[1] ?? OUTBOX_ONLY.domain;
 }

@@ -3,19 +3,37 @@ import type { Queryable } from './db.js';
 /** The NOTIFY channel on which new alerts are announced (on commit of the batch that found them). */
 export const ALERTS_CHANNEL = 'deloton_alerts';
 
-/** A queued alert claimed for delivery, with what the mail needs. */
-export interface DueAlert {
+/** An alert with what its mail needs: the ride, and the rider's name and email address. */
+export interface AlertMailRow {
   readonly alert_id: number;
   readonly kind: 'high' | 'low';
   readonly limit_bpm: number;
   readonly readings: { elapsed_s: number; at: string; bpm: number }[];
-  readonly attempts: number;
   readonly started_at: Date;
   readonly bike_serial: string;
   readonly email: string | null;
   readonly title: string | null;
   readonly first_name: string | null;
   readonly last_name: string | null;
+}
+
+/** A queued alert claimed for delivery, with what the mail needs. */
+export interface DueAlert extends AlertMailRow {
+  readonly attempts: number;
+}
+
+// What a mail needs of an alert `c`, its ride `r` and its rider `p` (missing once erased).
+const MAIL_COLUMNS = `c.alert_id, c.kind, c.limit_bpm, c.readings, r.started_at, r.bike_serial,
+  p.email, p.title, p.first_name, p.last_name`;
+const MAIL_JOINS = `JOIN rides r ON r.ride_id = c.ride_id LEFT JOIN riders p ON p.rider_id = c.rider_id`;
+
+/** One alert with what its mail needs, or null when there is no such alert. */
+export async function alertMailRow(db: Queryable, alertId: number): Promise<AlertMailRow | null> {
+  const rows = await db.query<AlertMailRow>(
+    `SELECT ${MAIL_COLUMNS} FROM alerts c ${MAIL_JOINS} WHERE c.alert_id = $1`,
+    [alertId],
+  );
+  return rows[0] ?? null;
 }
 
 /**
@@ -35,9 +53,7 @@ export async function claimDueAlerts(
          SELECT alert_id FROM alerts WHERE state = 'queued' AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING alert_id, kind, limit_bpm, readings, attempts, ride_id, rider_id)
-     SELECT c.alert_id, c.kind, c.limit_bpm, c.readings, c.attempts, r.started_at, r.bike_serial,
-            p.email, p.title, p.first_name, p.last_name
-     FROM claimed c JOIN rides r ON r.ride_id = c.ride_id LEFT JOIN riders p ON p.rider_id = c.rider_id
+     SELECT ${MAIL_COLUMNS}, c.attempts FROM claimed c ${MAIL_JOINS}
      ORDER BY c.alert_id`,
     [limit, leaseMs],
   );

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { raw, run, sql, type Sql } from './sql.js';
 
 /**
  * A period's totals over the rides that started in it: the one definition of "a day's figures"
@@ -18,13 +19,32 @@ export interface PeriodTotals {
   readonly secondsAboveMax: number;
 }
 
+/**
+ * Which rides a period holds: those that started in [fromMs, untilMs), for the rides table under
+ * the (constant) `alias`. Every figure of a period (these totals, the dashboard's splits and
+ * charts) selects its rides with this, so their counts add up.
+ */
+export function ridesOfPeriod(alias: string, fromMs: number, untilMs: number): Sql {
+  const at = raw(`${alias}.started_at`);
+  return sql`${at} >= ${new Date(fromMs).toISOString()} AND ${at} < ${new Date(untilMs).toISOString()}`;
+}
+
+/**
+ * The average of a ride summary column (a constant name) over rides `r`, weighted by their
+ * readings, so a long ride counts for more than a short one; null without any.
+ */
+export function readingWeighted(column: 'avg_heart_rate' | 'avg_power_w'): Sql {
+  return raw(`(sum(r.${column} * r.reading_count)
+    / nullif(sum(r.reading_count) FILTER (WHERE r.${column} IS NOT NULL), 0))::float8`);
+}
+
 /** The totals of the rides started in [fromMs, untilMs), in one query over the ride summaries. */
 export async function periodTotals(
   db: Queryable,
   fromMs: number,
   untilMs: number,
 ): Promise<PeriodTotals> {
-  const [row] = await db.query<{
+  const [row] = await run<{
     ride_count: number;
     riders: number;
     total_duration_s: number;
@@ -34,19 +54,17 @@ export async function periodTotals(
     alerts: number;
     seconds_above_max: number;
   }>(
-    `SELECT count(*)::int AS ride_count,
+    db,
+    sql`SELECT count(*)::int AS ride_count,
             count(DISTINCT r.rider_id)::int AS riders,
             coalesce(sum(r.duration_s), 0)::float8 AS total_duration_s,
             coalesce(sum(r.energy_kj), 0)::float8 AS total_energy_kj,
-            (sum(r.avg_heart_rate * r.reading_count)
-               / nullif(sum(r.reading_count) FILTER (WHERE r.avg_heart_rate IS NOT NULL), 0))::float8 AS avg_heart_rate,
-            (sum(r.avg_power_w * r.reading_count)
-               / nullif(sum(r.reading_count) FILTER (WHERE r.avg_power_w IS NOT NULL), 0))::float8 AS avg_power_w,
+            ${readingWeighted('avg_heart_rate')} AS avg_heart_rate,
+            ${readingWeighted('avg_power_w')} AS avg_power_w,
             (SELECT count(*) FROM alerts a JOIN rides x USING (ride_id)
-             WHERE x.started_at >= $1 AND x.started_at < $2)::int AS alerts,
+             WHERE ${ridesOfPeriod('x', fromMs, untilMs)})::int AS alerts,
             coalesce(sum(r.seconds_above_max), 0)::float8 AS seconds_above_max
-     FROM rides r WHERE r.started_at >= $1 AND r.started_at < $2`,
-    [new Date(fromMs).toISOString(), new Date(untilMs).toISOString()],
+     FROM rides r WHERE ${ridesOfPeriod('r', fromMs, untilMs)}`,
   );
   return {
     rideCount: row?.ride_count ?? 0,

@@ -19,6 +19,13 @@ export interface RideRow {
   readonly avg_power_w: number | null;
   readonly max_power_w: number | null;
   readonly energy_kj: number;
+  /** The rider's age at the start; null without a birth date. */
+  readonly rider_age: number | null;
+  /** The rider's maximum heart rate at the start; null without an age. */
+  readonly personal_max_bpm: number | null;
+  readonly seconds_above_max: number;
+  /** Heart-rate alerts raised on the ride. */
+  readonly alert_count: number;
 }
 
 /** A ride in a list, with its start in whole microseconds (the database's precision) for cursors. */
@@ -74,7 +81,9 @@ export interface RideQuery {
 
 const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
   r.duration_s, r.reading_count, r.avg_heart_rate, r.min_heart_rate, r.max_heart_rate, r.avg_rpm,
-  r.avg_resistance, r.avg_power_w, r.max_power_w, r.energy_kj`;
+  r.avg_resistance, r.avg_power_w, r.max_power_w, r.energy_kj, r.rider_age, r.personal_max_bpm,
+  r.seconds_above_max,
+  (SELECT count(*) FROM alerts a WHERE a.ride_id = r.ride_id)::int AS alert_count`;
 const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
   p.weight_kg, p.email, p.address_line_1, p.address_line_2, p.city, p.postcode, p.account_created,
   p.original_source`;
@@ -120,13 +129,22 @@ export async function getRide(
   return { ride: row, rider: row.has_rider ? row : null };
 }
 
-/** A ride's per-second readings in order. */
-export async function getReadings(db: Queryable, rideId: number): Promise<ReadingRow[]> {
-  return db.query<ReadingRow>(
-    `SELECT elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w
-     FROM readings WHERE ride_id = $1 ORDER BY elapsed_s`,
-    [rideId],
-  );
+/** A ride's per-second readings in order; only those after second `afterS` when given. */
+export async function getReadings(
+  db: Queryable,
+  rideId: number,
+  afterS?: number,
+): Promise<ReadingRow[]> {
+  const columns = 'elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w';
+  return afterS === undefined
+    ? db.query<ReadingRow>(
+        `SELECT ${columns} FROM readings WHERE ride_id = $1 ORDER BY elapsed_s`,
+        [rideId],
+      )
+    : db.query<ReadingRow>(
+        `SELECT ${columns} FROM readings WHERE ride_id = $1 AND elapsed_s > $2 ORDER BY elapsed_s`,
+        [rideId, afterS],
+      );
 }
 
 /** A ride of a calendar day, with the rider columns the daily view shows. */

@@ -53,3 +53,19 @@ export async function api<T>(
   }
   return body as T;
 }
+
+/** Who is signed in: null for nobody (an ended session's cookie is cleared by the server). */
+export async function whoAmI<S extends object>(): Promise<S | null> {
+  const who = await api<({ signed_in: true } & S) | { signed_in: false }>('/api/session', {
+    quiet401: true,
+  }).catch((e: unknown) => {
+    if (e instanceof ApiFailure && e.status === 401) return { signed_in: false as const };
+    throw e;
+  });
+  return who.signed_in ? who : null;
+}
+
+/** Says that the session ended: the page goes to sign-in. */
+export function sessionEnded(): void {
+  onUnauthorized();
+}

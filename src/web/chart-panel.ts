@@ -1,34 +1,12 @@
 // ECharts in the page, imported per module (only what the charts use), redrawn on theme change
 // and resize. The options come from src/charts, which the PDF report shares.
 
-import { BarChart, LineChart } from 'echarts/charts';
-import {
-  GraphicComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
 import { init, use, type EChartsCoreOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { CHART_MODULES } from '../charts/modules.js';
 import { h } from './dom.js';
 
-use([
-  BarChart,
-  LineChart,
-  GraphicComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
+use([...CHART_MODULES, CanvasRenderer]);
 
 /** Light or dark, as the system says. */
 export type ThemeName = 'light' | 'dark';
@@ -37,11 +15,14 @@ const dark = matchMedia('(prefers-color-scheme: dark)');
 /** The theme the page shows now. */
 export const currentTheme = (): ThemeName => (dark.matches ? 'dark' : 'light');
 
+/** Builds a chart's option for a theme and a width in CSS pixels. */
+export type Build = (theme: ThemeName, widthPx: number) => EChartsCoreOption;
+
 /** A chart on the page. */
 export interface ChartHandle {
   readonly el: HTMLElement;
-  /** Draws it anew from data (the builder is called with the current theme). */
-  draw(build: (theme: ThemeName) => EChartsCoreOption): void;
+  /** Draws it anew from data (the builder is called with the current theme and width). */
+  draw(build: Build): void;
   destroy(): void;
 }
 
@@ -58,13 +39,25 @@ export function chartPanel(label: string, tall = false): ChartHandle & { summary
   const summary = h('p', { class: 'visually-hidden' });
   const el = h('div', null, canvasBox, summary);
   let chart: ReturnType<typeof init> | null = null;
-  let last: ((theme: ThemeName) => EChartsCoreOption) | null = null;
+  let last: Build | null = null;
+  let width = 0;
   const render = (): void => {
-    if (!last) return;
+    if (!last || width === 0) return;
     chart ??= init(canvasBox, undefined, { renderer: 'canvas' });
-    chart.setOption(last(currentTheme()), { notMerge: true, lazyUpdate: true });
+    // Titles wrap and labels shorten to the width: the option is built again for it.
+    // The panel is the chart's background here; the PDF keeps the theme's own.
+    chart.setOption(
+      { ...last(currentTheme(), width), backgroundColor: 'transparent' },
+      { notMerge: true, lazyUpdate: true },
+    );
   };
-  const resize = new ResizeObserver(() => chart?.resize());
+  const resize = new ResizeObserver(() => {
+    const w = Math.round(canvasBox.clientWidth);
+    if (w === width) return;
+    width = w;
+    chart?.resize();
+    render();
+  });
   resize.observe(canvasBox);
   const onTheme = (): void => render();
   dark.addEventListener('change', onTheme);

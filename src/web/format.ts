@@ -117,3 +117,12 @@ export function yearsSince(date: string, nowMs: number): string {
 
 /** `female` → `Female`. */
 export const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+const dayKey = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+/** The calendar day of an instant in the display time zone, as `YYYY-MM-DD`. */
+export const localDay = (ms: number): string => dayKey.format(ms);

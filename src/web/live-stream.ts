@@ -1,7 +1,7 @@
 // The browser's end of the live hub: one EventSource for the whole page, whatever view shows.
 
 import type { LiveEvent, LiveRide } from '../domain/live-ride.js';
-import { api } from './api.js';
+import { sessionEnded, whoAmI } from './api.js';
 
 /** Whether the stream is up. */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -49,8 +49,12 @@ export class LiveStore {
       // slowly; a 401 from the API takes the page to sign-in meanwhile.
       if (es.readyState === EventSource.CLOSED) {
         this.source = null;
-        // Asking who we are sends a page whose session ended to sign-in.
-        api('/api/session').catch(() => undefined);
+        // A stream refused because the session ended sends the page to sign-in.
+        whoAmI()
+          .then((who) => {
+            if (!who) sessionEnded();
+          })
+          .catch(() => undefined);
         setTimeout(() => this.connect(), 3000);
       }
     });

@@ -1,6 +1,6 @@
 // The dashboard's entry: sign in if needed, then the frame, the live stream and the pages.
 
-import { api, ApiFailure, whenUnauthorized } from './api.js';
+import { api, whenUnauthorized, whoAmI } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { LiveStore } from './live-stream.js';
 import { isKiosk, navigate, routeOf, startRouter, type Route } from './router.js';
@@ -11,6 +11,7 @@ import { rideView } from './views/ride-view.js';
 import { buildShell, type Shell } from './views/shell.js';
 import { signInView } from './views/sign-in-view.js';
 import type { Session, View, ViewContext } from './views/view.js';
+import { useZoneColours } from './zone-colours.js';
 
 const root = document.getElementById('app')!;
 const store = new LiveStore();
@@ -90,6 +91,7 @@ async function signOut(): Promise<void> {
 }
 
 async function boot(): Promise<void> {
+  useZoneColours();
   whenUnauthorized(() => {
     if (!session) return;
     session = null;
@@ -99,23 +101,17 @@ async function boot(): Promise<void> {
   const hasLinkKey = /(?:^#|&)key=/.test(location.hash);
   if (!hasLinkKey)
     try {
-      const who = await api<({ signed_in: true } & Session) | { signed_in: false }>(
-        '/api/session',
-        {
-          quiet401: true,
-        },
-      );
-      session = who.signed_in ? who : null;
+      session = await whoAmI<Session>();
     } catch (e) {
-      if (!(e instanceof ApiFailure) || e.status !== 401)
-        replaceChildren(
-          root,
-          h(
-            'p',
-            { class: 'page' },
-            e instanceof Error ? e.message : 'The dashboard could not start.',
-          ),
-        );
+      replaceChildren(
+        root,
+        h(
+          'p',
+          { class: 'page' },
+          e instanceof Error ? e.message : 'The dashboard could not start.',
+        ),
+      );
+      return;
     }
   root.removeAttribute('aria-busy');
   if (!session && first.kind !== 'sign-in') wanted = location.pathname + location.search;

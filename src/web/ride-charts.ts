@@ -1,6 +1,8 @@
-// Placeholder until src/charts lands: the ride's charts as ECharts options.
-import type { EChartsCoreOption } from 'echarts/core';
-import type { ThemeName } from './chart-panel.js';
+// The ride's charts, from the definitions the PDF report shares (src/charts).
+
+import { rideHeartRateChart, ridePowerChart, themeOf } from '../charts/index.js';
+import type { Build } from './chart-panel.js';
+import { TIME_ZONE } from './format.js';
 
 /** A second of a ride, as the charts draw it. */
 export interface RidePoint {
@@ -9,27 +11,20 @@ export interface RidePoint {
   readonly powerW: number | null;
 }
 
-export function rideHeartRateOption(
-  p: readonly RidePoint[],
-  _max: number | null,
-  _t: ThemeName,
-): EChartsCoreOption {
-  return {
-    xAxis: { type: 'value' },
-    yAxis: { type: 'value' },
-    series: [
-      {
-        type: 'line',
-        showSymbol: false,
-        data: p.map((x) => [x.elapsedS / 60, x.heartRate || null]),
-      },
-    ],
-  };
-}
-export function ridePowerOption(p: readonly RidePoint[], _t: ThemeName): EChartsCoreOption {
-  return {
-    xAxis: { type: 'value' },
-    yAxis: { type: 'value' },
-    series: [{ type: 'line', showSymbol: false, data: p.map((x) => [x.elapsedS / 60, x.powerW]) }],
-  };
-}
+/** Heart rate over the ride, coloured by zone, with the personal maximum. */
+export const rideHeartRateOption =
+  (startedAtMs: number, points: readonly RidePoint[], maxBpm: number | null): Build =>
+  (theme, widthPx) =>
+    rideHeartRateChart(
+      { startedAtMs, maxBpm, readings: points },
+      { theme: themeOf(theme), timeZone: TIME_ZONE, widthPx },
+    );
+
+/** Power over the ride. */
+export const ridePowerOption =
+  (startedAtMs: number, points: readonly RidePoint[]): Build =>
+  (theme, widthPx) =>
+    ridePowerChart(
+      { startedAtMs, readings: points },
+      { theme: themeOf(theme), timeZone: TIME_ZONE, widthPx },
+    );

@@ -77,9 +77,9 @@ export function alertsView(ctx: ViewContext): View {
     try {
       const [page, health] = await Promise.all([
         api<{ data: AlertBody[] }>('/api/alerts?limit=50'),
-        api<{ mail?: { delivers?: boolean } | null }>('/api/mail-status').catch(() => null),
+        api<{ mailDelivery?: 'smtp' | 'outbox' }>('/health').catch(() => null),
       ]);
-      outbox = health?.mail?.delivers === false;
+      outbox = health?.mailDelivery === 'outbox';
       notice.hidden = !outbox;
       if (outbox)
         replaceChildren(
@@ -153,7 +153,7 @@ function row(a: AlertBody, now: number, ctx: ViewContext, outbox: boolean): HTML
       a.kind === 'high' ? '▲ High heart rate' : '▼ Low heart rate',
     ),
     h('br'),
-    `${a.kind === 'high' ? 'peak' : 'lowest'} ${bpm(peak)} over ${a.readings.length} readings; ${a.kind === 'high' ? 'limit' : 'floor'} ${bpm(a.limit_bpm)}`,
+    `${a.kind === 'high' ? 'peak' : 'lowest'} ${bpm(peak)}, ${a.kind === 'high' ? 'over the limit of' : 'under the floor of'} ${bpm(a.limit_bpm)}`,
   );
   return h(
     'tr',
@@ -187,7 +187,7 @@ function delivery(a: AlertBody, outbox: boolean): HTMLElement {
         { class: 'state state-queued' },
         outbox
           ? '✉ In the outbox'
-          : `⏳ Queued${d.attempts > 0 ? `, attempt ${d.attempts + 1}${d.next_attempt_at ? ` at ${shortTime(Date.parse(d.next_attempt_at))}` : ''}` : ''}`,
+          : `◔ Queued${d.attempts > 0 ? `, attempt ${d.attempts + 1}${d.next_attempt_at ? ` at ${shortTime(Date.parse(d.next_attempt_at))}` : ''}` : ''}`,
       );
     case 'failed':
       return h(

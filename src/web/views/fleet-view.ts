@@ -139,7 +139,12 @@ async function showLastRide(empty: HTMLElement, ctx: ViewContext): Promise<void>
   replaceChildren(empty, h('p', { class: 'empty-title' }, 'No bikes are being ridden right now.'));
   try {
     const page = await api<{
-      data: { started_at: string; ended_at: string | null; bike_serial: string }[];
+      data: {
+        started_at: string;
+        ended_at: string | null;
+        duration_s: number;
+        bike_serial: string;
+      }[];
     }>('/api/rides?limit=1');
     const last = page.data[0];
     if (!last) {
@@ -148,12 +153,15 @@ async function showLastRide(empty: HTMLElement, ctx: ViewContext): Promise<void>
       );
       return;
     }
-    const at = Date.parse(last.ended_at ?? last.started_at);
+    // An open ride's last second: its start and the time it has been ridden.
+    const at = last.ended_at
+      ? Date.parse(last.ended_at)
+      : Date.parse(last.started_at) + last.duration_s * 1000;
     empty.append(
       h(
         'p',
         null,
-        `The last ride, on bike ${last.bike_serial}, ended `,
+        `The last ride, on bike ${last.bike_serial}, ${last.ended_at ? 'ended' : 'was last heard from'} `,
         timeElement(at, ctx.store.serverNow()),
         '. Tiles appear here as soon as a bike starts.',
       ),

@@ -8,7 +8,9 @@ import {
   capital,
   dayAndTime,
   duration,
+  fullTime,
   kj,
+  localDay,
   n0,
   shortTime,
   timeElement,
@@ -32,6 +34,11 @@ const RANGE_WORDS: Record<Range, string> = {
   '24h': 'last 24 hours',
   '7d': 'last 7 days',
 };
+
+/** When a ride started: the clock time today, with the day before. */
+function startLabel(ms: number, nowMs: number): string {
+  return localDay(ms) === localDay(nowMs) ? shortTime(ms) : dayAndTime(ms);
+}
 
 /** The recent-rides page for a range. */
 export function recentView(ctx: ViewContext, range: Range): View {
@@ -71,9 +78,24 @@ export function recentView(ctx: ViewContext, range: Range): View {
     h(
       'div',
       { class: 'panels' },
-      h('section', { class: 'panel' }, h('h2', null, `Who rode in the ${words}?`), gender.el),
-      h('section', { class: 'panel' }, h('h2', null, 'Rides by age band'), ages.el),
-      h('section', { class: 'panel' }, h('h2', null, 'Energy over time'), power.el),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'By gender'),
+        gender.el,
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'By age band'),
+        ages.el,
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', { class: 'visually-hidden' }, 'Energy over time'),
+        power.el,
+      ),
     ),
     h(
       'section',
@@ -93,11 +115,11 @@ export function recentView(ctx: ViewContext, range: Range): View {
               'tr',
               null,
               h('th', null, 'Started'),
-              h('th', null, 'Bike'),
-              h('th', null, 'Rider'),
+              h('th', { class: 'hide-phone' }, 'Bike'),
+              h('th', { class: 'hide-phone' }, 'Rider'),
               h('th', { class: 'num' }, 'Time'),
               h('th', { class: 'num' }, 'Avg heart rate'),
-              h('th', { class: 'num' }, 'Avg power'),
+              h('th', { class: 'num hide-phone' }, 'Avg power'),
               h('th', { class: 'num' }, 'Energy'),
             ),
           ),
@@ -141,9 +163,10 @@ export function recentView(ctx: ViewContext, range: Range): View {
         card(n0(t.avg_heart_rate), 'bpm', 'Average heart rate'),
         card(n0(t.alerts), '', 'Heart-rate alerts', t.alerts > 0),
       );
-      gender.draw((theme) => genderSplitOption(a, theme));
-      ages.draw((theme) => ageBandsOption(a, theme));
-      power.draw((theme) => powerOverTimeOption(a, theme));
+      const inWords = `in the ${words}`;
+      gender.draw(genderSplitOption(a, inWords));
+      ages.draw(ageBandsOption(a, inWords));
+      power.draw(powerOverTimeOption(a, inWords));
       setText(
         gender.summary,
         a.by_gender
@@ -171,17 +194,22 @@ export function recentView(ctx: ViewContext, range: Range): View {
             h(
               'td',
               null,
-              h('a', { href: `/rides/${r.ride_id}` }, dayAndTime(Date.parse(r.started_at))),
+              h(
+                'a',
+                { href: `/rides/${r.ride_id}`, title: fullTime(Date.parse(r.started_at)) },
+                startLabel(Date.parse(r.started_at), now),
+              ),
             ),
-            h('td', null, r.bike_serial),
-            h('td', null, `Rider ${r.rider_id}`),
+            h('td', { class: 'hide-phone' }, r.bike_serial),
+            h('td', { class: 'hide-phone' }, `Rider ${r.rider_id}`),
             h(
               'td',
               { class: 'num' },
-              r.ended_at ? duration(r.duration_s) : `${duration(r.duration_s)} so far`,
+              duration(r.duration_s),
+              r.ended_at ? null : h('span', { class: 'so-far' }, ' so far'),
             ),
             h('td', { class: 'num' }, bpm(r.summary.avg_heart_rate)),
-            h('td', { class: 'num' }, watts(r.summary.avg_power_w)),
+            h('td', { class: 'num hide-phone' }, watts(r.summary.avg_power_w)),
             h('td', { class: 'num' }, kj(r.summary.energy_kj)),
           ),
         ),

@@ -85,8 +85,8 @@ export function rideView(ctx: ViewContext, rideId: number): View {
     h(
       'div',
       { class: 'panels' },
-      h('section', { class: 'panel' }, h('h2', null, 'Heart rate'), hr.el),
-      h('section', { class: 'panel' }, h('h2', null, 'Power'), power.el),
+      h('section', { class: 'panel' }, h('h2', { class: 'visually-hidden' }, 'Heart rate'), hr.el),
+      h('section', { class: 'panel' }, h('h2', { class: 'visually-hidden' }, 'Power'), power.el),
     ),
   );
 
@@ -146,8 +146,8 @@ export function rideView(ctx: ViewContext, rideId: number): View {
       ),
       card(n0(r.alert_count ?? 0), '', 'Heart-rate alerts', (r.alert_count ?? 0) > 0),
     );
-    hr.draw((theme) => rideHeartRateOption(points, r.personal_max_bpm ?? null, theme));
-    power.draw((theme) => ridePowerOption(points, theme));
+    hr.draw(rideHeartRateOption(started, points, r.personal_max_bpm ?? null));
+    power.draw(ridePowerOption(started, points));
     setText(hr.summary, `Average ${bpm(s.avg_heart_rate)}, highest ${bpm(s.max_heart_rate)}.`);
     setText(power.summary, `Average ${watts(s.avg_power_w)}, energy ${kj(s.energy_kj)}.`);
   };
