@@ -104,6 +104,22 @@ describe('dashboard: looks, accessibility, sign-in link, kiosk', () => {
     await context.close();
   });
 
+  it('keeps an idle tile as readable as a live one: it says so, it does not fade', async () => {
+    const { page, context, errors } = await openPage(browser, { dark: true });
+    expect((await context.request.post(`${base}/api/session`, { data: { key } })).status()).toBe(
+      201,
+    );
+    await page.goto(`${base}/`);
+    // Nothing was ingested since the start: after 30 s every bike is idle.
+    await page.locator('a.tile[data-idle]').first().waitFor({ timeout: 45_000 });
+    expect(await page.locator('a.tile[data-idle] .badge-state').first().innerText()).toMatch(
+      /^Idle \d+ (s|min)$/,
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('fills a wall screen in kiosk mode, with no controls', async () => {
     const { page, context, errors } = await openPage(browser, {
       width: 1920,
