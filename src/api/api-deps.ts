@@ -15,9 +15,20 @@ export interface ApiDeps {
   readonly activeRideWindowS: number;
   /** How alert mails are sent; mails are shown as the mail worker renders them. */
   readonly alertMail: AlertMailSettings;
+  /** Builds report PDFs for `/api/reports` (null: this server builds none). */
+  readonly reports: ReportPdfs | null;
 }
 
 /** Today's date (`YYYY-MM-DD`) where the API's users are. */
 export function localToday(deps: ApiDeps): string {
   return dateIn(deps.displayTimeZone, deps.now());
+}
+
+/** Who a built report is for: an admin's names riders, a viewer's never does. */
+export type ReportAudience = 'admin' | 'viewer';
+
+/** Builds a day's report PDF on demand (the reports lane; app/ wires it in). */
+export interface ReportPdfs {
+  /** The PDF of `date` (`YYYY-MM-DD`, in DISPLAY_TIMEZONE) as built now for `audience`. */
+  build: (date: string, audience: ReportAudience) => Promise<Uint8Array>;
 }

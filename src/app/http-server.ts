@@ -9,6 +9,7 @@ import { OUTBOX_ONLY, type AlertMailSettings } from '../mail/alert-mail.js';
 import { frameworkErrors } from '../api/error-handler.js';
 import { answerClientError } from '../api/protocol-errors.js';
 import type { SessionLifetime } from '../api/session-cache.js';
+import type { ReportPdfs } from '../api/api-deps.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
 import type { Db } from '../store/db.js';
 import { LiveHub } from '../live/live-hub.js';
@@ -55,6 +56,8 @@ export async function buildHttpServer(opts: {
   now?: () => number;
   /** How long browser sessions last (12 h unused, 7 days at most, without it). */
   sessionLifetime?: SessionLifetime;
+  /** Builds report PDFs for `/api/reports` (none without it: only stored ones are served). */
+  reports?: ReportPdfs;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
@@ -83,6 +86,7 @@ export async function buildHttpServer(opts: {
     mail: opts.mailStats,
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
     alertMail: opts.alertMail ?? OUTBOX_ONLY,
+    reports: opts.reports ?? null,
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());
