@@ -3,6 +3,8 @@
 import { formatClock, formatDayOfMonth, formatLongDate, formatZoneName } from '../charts/index.js';
 import type { DailyReport, ReportAlert } from './daily-report.js';
 
+const HOUR_MS = 3_600_000;
+
 /** The report's day in words: `Thursday 3 December 2026`. */
 export function dayWords(report: DailyReport): string {
   return formatLongDate(report.date);
@@ -23,18 +25,19 @@ export function zoneWords(report: DailyReport): string {
   return first === last ? first : `${first}, then ${last}`;
 }
 
-/** Whether the day's clock times need their zone name to be told apart (the clocks changed). */
-export function clocksChanged(report: DailyReport): boolean {
-  return (
-    formatZoneName(report.fromMs, report.timeZone) !==
-    formatZoneName(report.untilMs - 1, report.timeZone)
-  );
-}
-
-/** A clock time of the day: `14:05`, or `01:30 GMT` on a day the clocks change. */
+/**
+ * A clock time of the day: `14:05`; `01:30 GMT` when the clocks going back make that reading
+ * happen twice in the day.
+ */
 export function clockWords(report: DailyReport, atMs: number): string {
   const clock = formatClock(atMs, report.timeZone);
-  return clocksChanged(report) ? `${clock} ${formatZoneName(atMs, report.timeZone)}` : clock;
+  const twice = [atMs - HOUR_MS, atMs + HOUR_MS].some(
+    (other) =>
+      other >= report.fromMs &&
+      other < report.untilMs &&
+      formatClock(other, report.timeZone) === clock,
+  );
+  return twice ? `${clock} ${formatZoneName(atMs, report.timeZone)}` : clock;
 }
 
 /** How a partial report says it is not the whole day: `so far, as of 14:05`. */

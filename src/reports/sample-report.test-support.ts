@@ -251,19 +251,23 @@ export function sampleReport(overrides: Partial<DailyReport> = {}): DailyReport 
   };
 }
 
-/** Sunday 25 October 2026, the clocks going back in London: 25 hours, from BST to GMT. */
+/**
+ * Sunday 25 October 2026, the clocks going back in London: 25 hours, from BST to GMT, the first
+ * alert at 01:30 GMT (an hour after 01:30 BST).
+ */
 export function sampleDstReport(overrides: Partial<DailyReport> = {}): DailyReport {
   const fromMs = Date.UTC(2026, 9, 24, 23);
-  return {
-    ...dayReport({
-      date: '2026-10-25',
-      fromMs,
-      untilMs: fromMs + 25 * HOUR_MS,
-      scale: 1.1,
-      alerts: 5,
-    }),
-    ...overrides,
-  };
+  const day = dayReport({
+    date: '2026-10-25',
+    fromMs,
+    untilMs: fromMs + 25 * HOUR_MS,
+    scale: 1.1,
+    alerts: 5,
+  });
+  const alerts = day.alerts.map((a, i) =>
+    i === 0 ? { ...a, detectedAtMs: fromMs + 2.5 * HOUR_MS } : a,
+  );
+  return { ...day, alerts, ...overrides };
 }
 
 /** A very busy day with more alerts (52) than the report lists (MAX_ALERTS). */
