@@ -90,7 +90,12 @@ const calendarDateFormats = {
 
 /** A calendar date (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`, or short `3 December`. */
 export function formatCalendarDate(date: string, style: 'long' | 'short' = 'long'): string {
-  return calendarDateFormats[style].format(Date.parse(`${date}T12:00:00Z`));
+  // From parts: ICU versions differ on a comma after the weekday, and Node and browsers differ.
+  const parts = calendarDateFormats[style].formatToParts(Date.parse(`${date}T12:00:00Z`));
+  return parts
+    .filter((p) => p.type !== 'literal')
+    .map((p) => p.value)
+    .join(' ');
 }
 
 /** A day and time in a time zone, for ranges longer than a day: `Tue 4 Jun 14:05`. */
