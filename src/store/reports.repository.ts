@@ -33,18 +33,16 @@ const LIST_COLUMNS = `day, time_zone, generated_at, state, recipients, attempts,
 
 /** Stored reports, newest day first. */
 export async function listReports(db: Queryable, limit = 366): Promise<StoredReport[]> {
-  return db.query<StoredReport>(
-    `SELECT ${LIST_COLUMNS} FROM reports ORDER BY day DESC LIMIT $1`,
-    [limit],
-  );
+  return db.query<StoredReport>(`SELECT ${LIST_COLUMNS} FROM reports ORDER BY day DESC LIMIT $1`, [
+    limit,
+  ]);
 }
 
 /** One stored report, without its PDF; null when the day has none. */
 export async function storedReport(db: Queryable, day: string): Promise<StoredReport | null> {
-  const rows = await db.query<StoredReport>(
-    `SELECT ${LIST_COLUMNS} FROM reports WHERE day = $1`,
-    [day],
-  );
+  const rows = await db.query<StoredReport>(`SELECT ${LIST_COLUMNS} FROM reports WHERE day = $1`, [
+    day,
+  ]);
   return rows[0] ?? null;
 }
 
