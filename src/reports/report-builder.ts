@@ -1,6 +1,6 @@
 // Gathers one day's report from the database: every figure read through the store's shared
 // definitions (periodTotals, the dashboard's splits), so the report never disagrees with the API.
-import { calendarDay, dateIn, type CalendarDay } from '../domain/calendar-day.js';
+import { calendarDay, dateIn, daysBefore, type CalendarDay } from '../domain/calendar-day.js';
 import { DelotonError } from '../domain/errors.js';
 import { HEART_RATE_ZONES } from '../domain/heart-rate-zones.js';
 import { GENDERS, type Gender } from '../domain/rider.js';
@@ -33,12 +33,6 @@ export interface BuildReportOptions {
   readonly audience: ReportAudience;
   /** The clock (epoch ms). */
   readonly nowMs: number;
-}
-
-/** The day `days` before `date` (both `YYYY-MM-DD`). */
-export function daysBefore(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
 }
 
 /** Reads one day's report; a day that has not begun is refused (`report_day_invalid`). */
