@@ -1,5 +1,6 @@
 // When reports fall due: REPORT_CRON, read in DISPLAY_TIMEZONE by croner (no cron parsing here).
-// A run covers the calendar day before the one it happens on.
+// A run covers every calendar day that ended since the run before it: the day before, for a
+// daily schedule; Friday to Sunday on Monday, for a weekdays-only one.
 import { Cron } from 'croner';
 import { calendarDay, dateIn, daysBefore } from './calendar-day.js';
 
@@ -30,7 +31,7 @@ export function nextRunMs(s: ReportSchedule, nowMs: number): number | null {
 
 /**
  * The days whose report is due at `nowMs`, oldest first: a day is due once the schedule has run
- * on the day after it. Days after `latestQueued` (the newest day any process has queued) and at
+ * after its end. Days after `latestQueued` (the newest day any process has queued) and at
  * most `catchUpDays` back are returned, so days missed while every process was down are caught
  * up; a new installation (`latestQueued` null) starts with the latest due day alone.
  */
@@ -48,7 +49,7 @@ export function dueReportDays(
     if (latestQueued !== null && day <= latestQueued) break;
     const next = daysBefore(today, back - 1);
     const run = cron.nextRun(new Date(calendarDay(next, s.timeZone).fromMs - 1));
-    if (run && run.getTime() <= nowMs && dateIn(s.timeZone, run.getTime()) === next) {
+    if (run && run.getTime() <= nowMs) {
       due.push(day);
       if (latestQueued === null) break;
     }
