@@ -126,3 +126,26 @@ const dayKey = new Intl.DateTimeFormat('en-CA', {
 });
 /** The calendar day of an instant in the display time zone, as `YYYY-MM-DD`. */
 export const localDay = (ms: number): string => dayKey.format(ms);
+
+const dayWords = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+/** A calendar day (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`. */
+export const dayInWords = (date: string): string =>
+  dayWords
+    .formatToParts(Date.parse(`${date}T12:00:00Z`))
+    // en-GB puts a comma after the weekday; the dashboard writes days without one.
+    .map((p) => (p.type === 'literal' ? ' ' : p.value))
+    .join('');
+
+/** A file's size: `840 bytes`, `182 KB`, `1.4 MB`. */
+export function fileSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return dash;
+  if (bytes < 1024) return `${int.format(bytes)} bytes`;
+  if (bytes < 1024 * 1024) return `${int.format(Math.round(bytes / 1024))} KB`;
+  return `${one.format(bytes / (1024 * 1024))} MB`;
+}
