@@ -55,7 +55,7 @@ function delivery(r: ReportItem): HTMLElement {
           class: 'state state-sent',
           title: r.sent_at ? `Sent ${fullTime(Date.parse(r.sent_at))}` : null,
         },
-        `✓ Mailed${r.sent_at ? ` at ${shortTime(Date.parse(r.sent_at))}` : ''}`,
+        `✓ Mailed${r.sent_at ? ` at ${shortTime(Date.parse(r.sent_at))}` : ''}${r.attempts > 1 ? `, attempt ${r.attempts}` : ''}`,
       );
     case 'stored':
       return h('span', { class: 'state state-stored' }, '▣ Kept, not mailed');
