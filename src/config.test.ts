@@ -28,6 +28,22 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('schedules the report at 07:00 by default, to validated recipients', () => {
+    expect(loadConfig({}).reports).toEqual({ cron: '0 7 * * *', recipients: [] });
+    expect(
+      loadConfig({
+        REPORT_CRON: '30 6 * * 1-5',
+        REPORT_RECIPIENTS: 'ceo@example.com, cfo@example.com,ceo@example.com',
+      }).reports,
+    ).toEqual({ cron: '30 6 * * 1-5', recipients: ['ceo@example.com', 'cfo@example.com'] });
+    expect(fail({ REPORT_CRON: '0 7 * *' })).toMatch(/REPORT_CRON: must be a 5-field cron/);
+    expect(fail({ REPORT_CRON: '61 7 * * *' })).toMatch(/REPORT_CRON/);
+    expect(fail({ REPORT_CRON: '0 0 7 * * *' })).toMatch(/REPORT_CRON/);
+    expect(fail({ REPORT_RECIPIENTS: 'ceo@example.com,not-an-address' })).toMatch(
+      /REPORT_RECIPIENTS.*must be email addresses separated by commas/,
+    );
+  });
+
   it('keeps rejected lines 30 days unless told otherwise, and for ever with 0', () => {
     expect(loadConfig({}).ingest.rejectedRetentionMs).toBe(30 * 86_400_000);
     expect(loadConfig({ REJECTED_RETENTION: '7d' }).ingest.rejectedRetentionMs).toBe(

@@ -5,6 +5,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { DelotonError } from './domain/errors.js';
 import { isValidTimeZone } from './domain/feed-time.js';
+import { checkCron } from './domain/report-schedule.js';
 import type { AlertSettings } from './domain/heart-rate.js';
 
 const bool = z
@@ -104,6 +105,16 @@ const Env = z
       .string()
       .default('Europe/London')
       .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
+    REPORT_CRON: z.string().trim().default('0 7 * * *'),
+    REPORT_RECIPIENTS: z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()))
+      .pipe(
+        z.array(z.email({ message: 'must be email addresses separated by commas' })).max(50, {
+          message: 'must list at most 50 addresses',
+        }),
+      )
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (e.SMTP_URL && !e.MAIL_FROM)
@@ -111,6 +122,14 @@ const Env = z
         code: 'custom',
         path: ['MAIL_FROM'],
         message: 'must be set with SMTP_URL: the sender address the mail server accepts',
+      });
+    // The schedule runs in the display zone: checked with it, by the library that runs it.
+    const cronProblem = checkCron(e.REPORT_CRON, e.DISPLAY_TIMEZONE);
+    if (cronProblem !== null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REPORT_CRON'],
+        message: `must be a 5-field cron expression such as "0 7 * * *" (${cronProblem})`,
       });
     if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
       ctx.addIssue({
@@ -189,6 +208,12 @@ export interface Config {
   };
   /** Zone in which people see times (mails, reports, the daily API). */
   readonly displayTimeZone: string;
+  readonly reports: {
+    /** When the daily report is made and sent (5-field cron, in displayTimeZone). */
+    readonly cron: string;
+    /** Who gets it; none: reports are stored, not mailed. */
+    readonly recipients: readonly string[];
+  };
 }
 
 /** Reads `.env` (when present) under the real environment, which wins. */
@@ -242,6 +267,10 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       alertMaxAgeMs: e.ALERT_MAX_AGE === 0 ? null : e.ALERT_MAX_AGE,
     }),
     displayTimeZone: e.DISPLAY_TIMEZONE,
+    reports: Object.freeze({
+      cron: e.REPORT_CRON,
+      recipients: Object.freeze([...new Set(e.REPORT_RECIPIENTS ?? [])]),
+    }),
     api: Object.freeze({
       rateLimitPerMinute: e.API_RATE_LIMIT === 0 ? null : e.API_RATE_LIMIT,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),

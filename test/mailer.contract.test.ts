@@ -64,6 +64,25 @@ describe('SMTP mailer', () => {
     expect(JSON.stringify(got?.cc)).toContain('staff@example.test');
   });
 
+  it('attaches files byte for byte', async () => {
+    const mailer = createSmtpMailer({ url: smtp.url, from: 'Deloton <reports@deloton.test>' });
+    const content = new Uint8Array(Array.from({ length: 3_000 }, (_, i) => (i * 7) % 256));
+    try {
+      const res = await mailer.send({
+        ...message('ceo@example.test', 4),
+        attachments: [{ filename: 'day.pdf', contentType: 'application/pdf', content }],
+      });
+      expect(res.kind).toBe('sent');
+    } finally {
+      await mailer.close();
+    }
+    const got = smtp.mails.find((m) => m.messageId === '<alert-4@deloton.test>');
+    expect(got?.attachments).toHaveLength(1);
+    expect(got?.attachments[0]?.filename).toBe('day.pdf');
+    expect(got?.attachments[0]?.contentType).toBe('application/pdf');
+    expect(Buffer.compare(got!.attachments[0]!.content, Buffer.from(content))).toBe(0);
+  });
+
   it('reports a refused rider even when the staff copy was accepted', async () => {
     const mailer = createSmtpMailer({ url: smtp.url, from: 'alerts@deloton.test' });
     try {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { mailOfAlert } from '../mail/alert-mail.js';
 import type { Mailer } from '../mail/mailer.js';
+import { retryDelayMs } from '../mail/retry-delay.js';
 import {
   ALERTS_CHANNEL,
   claimDueAlerts,
@@ -50,9 +51,8 @@ const BATCH = 20;
 // A claimed alert is hidden from other workers this long; a worker that dies frees it then.
 const LEASE_MS = 60_000;
 
-/** Backoff after the n-th failed attempt: 1 s, 2 s, 4 s ... up to 10 minutes. */
-export const retryDelayMs = (attempts: number): number =>
-  Math.min(1_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+// The backoff is the mail lane's, shared with the report mails.
+export { retryDelayMs } from '../mail/retry-delay.js';
 
 /** Sends queued alerts until `signal` aborts: woken by NOTIFY, and by a sweep timer as a fallback. */
 export async function runMailWorker(o: MailWorkerOptions): Promise<MailWorkerStats> {

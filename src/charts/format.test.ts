@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HEART_RATE_ZONES } from '../domain/heart-rate-zones.js';
 import {
   formatBpm,
+  formatCalendarDate,
   formatClock,
   formatCount,
   formatDay,
@@ -94,5 +95,12 @@ describe('zones in words', () => {
       'Z5',
       'above max',
     ]);
+  });
+});
+
+describe('formatCalendarDate', () => {
+  it('names the date itself, whatever the zone of the machine', () => {
+    expect(formatCalendarDate('2026-12-03')).toBe('Thursday 3 December 2026');
+    expect(formatCalendarDate('2026-03-29', 'short')).toBe('29 March');
   });
 });

@@ -76,6 +76,28 @@ export function formatDay(atMs: number, timeZone: string): string {
   return dateFormat('day', timeZone).format(atMs);
 }
 
+// A calendar date names itself: formatted at its UTC noon in UTC, it cannot shift a day.
+const calendarDateFormats = {
+  long: new Intl.DateTimeFormat(LOCALE, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }),
+  short: new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', timeZone: 'UTC' }),
+};
+
+/** A calendar date (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`, or short `3 December`. */
+export function formatCalendarDate(date: string, style: 'long' | 'short' = 'long'): string {
+  // From parts: ICU versions differ on a comma after the weekday, and Node and browsers differ.
+  const parts = calendarDateFormats[style].formatToParts(Date.parse(`${date}T12:00:00Z`));
+  return parts
+    .filter((p) => p.type !== 'literal')
+    .map((p) => p.value)
+    .join(' ');
+}
+
 /** A day and time in a time zone, for ranges longer than a day: `Tue 4 Jun 14:05`. */
 export function formatDayTime(atMs: number, timeZone: string): string {
   return `${formatDay(atMs, timeZone)} ${formatClock(atMs, timeZone)}`;

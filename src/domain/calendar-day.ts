@@ -80,3 +80,9 @@ export function dateIn(timeZone: string, atMs: number): string {
   }
   return f.format(new Date(atMs));
 }
+
+/** The day `days` before `date` (both `YYYY-MM-DD`). */
+export function daysBefore(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
+}

@@ -6,7 +6,9 @@ export type ErrorCode =
   | 'db_unavailable'
   | 'migration_failed'
   | 'port_unavailable'
-  | 'ingest_write_failed';
+  | 'ingest_write_failed'
+  | 'report_day_invalid'
+  | 'report_send_failed';
 
 /** A typed error with a stable `code` callers can switch on. */
 export class DelotonError extends Error {

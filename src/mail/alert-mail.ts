@@ -1,4 +1,5 @@
 import type { AlertMailRow } from '../store/alerts.repository.js';
+import { escapeHtml } from './html.js';
 import type { MailMessage } from './mailer.js';
 
 /** What an alert mail says: the alert as stored, and who it is for. */
@@ -35,7 +36,6 @@ const ACTIONS: Record<'high' | 'low', readonly string[]> = {
   ],
 };
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The mail for one alert: a subject that says what happened, and the same body as text and HTML. */
 export function alertMail(a: AlertMailInput): MailMessage {

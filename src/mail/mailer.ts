@@ -1,4 +1,14 @@
-/** One mail to send. `messageId` is stable per alert, so a resend can be spotted as the same mail. */
+/** A file sent with a mail (the daily report's PDF). */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
+}
+
+/**
+ * One mail to send. `messageId` is stable per alert (and per report and recipient), so a resend
+ * can be spotted as the same mail.
+ */
 export interface MailMessage {
   readonly messageId: string;
   readonly to: string;
@@ -6,6 +16,7 @@ export interface MailMessage {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  readonly attachments?: readonly MailAttachment[];
 }
 
 /** What became of a mail. */

@@ -54,6 +54,11 @@ export function createSmtpMailer(opts: { url: string; from: string }): Mailer {
           text: m.text,
           html: m.html,
           messageId: m.messageId,
+          attachments: (m.attachments ?? []).map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+          })),
         })) as { response?: unknown; rejected?: unknown[]; rejectedErrors?: unknown[] };
         // With a copy accepted, a refused rider shows only here: the mail did not reach them.
         const refused = (info.rejected ?? []).some((r) => String(r) === m.to);

@@ -91,8 +91,14 @@ export interface DailyReport {
   readonly audience: ReportAudience;
   readonly totals: PeriodTotals;
   readonly dayBefore: PeriodTotals;
-  /** The average of each figure over the 7 days before the day (each day's own totals). */
+  /**
+   * The average of each figure over those of the 7 days before the day that had rides (each
+   * day's own totals; days before the fleet's first ride would only drag it down). All zeros and
+   * nulls when `weekDays` is 0.
+   */
   readonly weekAverage: PeriodTotals;
+  /** How many of the 7 days before had rides, and so make up `weekAverage`. */
+  readonly weekDays: number;
   /** Every gender of GENDERS, in that order, zeros included. */
   readonly byGender: readonly (ReportGroup & { readonly gender: Gender })[];
   /** Every band of AGE_BANDS in order, then 'unknown', zeros included (age at the ride). */

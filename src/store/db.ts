@@ -1,12 +1,5 @@
 /** What a query may bind. Arrays bind as PostgreSQL arrays (for `unnest` bulk statements); bytes as bytea. */
-export type SqlParam =
-  | string
-  | number
-  | boolean
-  | null
-  | Date
-  | Uint8Array
-  | readonly SqlParam[];
+export type SqlParam = string | number | boolean | null | Date | Uint8Array | readonly SqlParam[];
 
 /** Something that runs SQL: the database itself or an open transaction. */
 export interface Queryable {

@@ -26,6 +26,8 @@ export interface ClaimedReport {
   /** null until built: the claimer builds it first. */
   readonly pdf: Uint8Array | null;
   readonly summary: unknown;
+  /** Whom earlier attempts reached already. */
+  readonly recipients: string[];
 }
 
 const LIST_COLUMNS = `day, time_zone, generated_at, state, recipients, attempts, last_error, sent_at,
@@ -33,18 +35,16 @@ const LIST_COLUMNS = `day, time_zone, generated_at, state, recipients, attempts,
 
 /** Stored reports, newest day first. */
 export async function listReports(db: Queryable, limit = 366): Promise<StoredReport[]> {
-  return db.query<StoredReport>(
-    `SELECT ${LIST_COLUMNS} FROM reports ORDER BY day DESC LIMIT $1`,
-    [limit],
-  );
+  return db.query<StoredReport>(`SELECT ${LIST_COLUMNS} FROM reports ORDER BY day DESC LIMIT $1`, [
+    limit,
+  ]);
 }
 
 /** One stored report, without its PDF; null when the day has none. */
 export async function storedReport(db: Queryable, day: string): Promise<StoredReport | null> {
-  const rows = await db.query<StoredReport>(
-    `SELECT ${LIST_COLUMNS} FROM reports WHERE day = $1`,
-    [day],
-  );
+  const rows = await db.query<StoredReport>(`SELECT ${LIST_COLUMNS} FROM reports WHERE day = $1`, [
+    day,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -95,7 +95,7 @@ export async function claimDueReport(
                         next_attempt_at = now() + $1 * interval '1 millisecond'
      WHERE day = (SELECT day FROM reports WHERE state = 'pending' AND next_attempt_at <= now()
                   ORDER BY day LIMIT 1 FOR UPDATE SKIP LOCKED)
-     RETURNING day, time_zone, attempts, pdf, summary`,
+     RETURNING day, time_zone, attempts, pdf, summary, recipients`,
     [leaseMs],
   );
   return rows[0] ?? null;
@@ -170,17 +170,30 @@ export async function finishReport(
   }
 }
 
-/** Records a failed send; the report is tried again after `retryInMs`. */
+/**
+ * Records a failed attempt, and whom it reached all the same (`delivered`, who are not mailed
+ * again); the report is tried again after `retryInMs`.
+ */
 export async function retryReport(
   db: Queryable,
   day: string,
   attempts: number,
   error: string,
   retryInMs: number,
+  delivered: readonly string[],
 ): Promise<void> {
   await db.query(
-    `UPDATE reports SET last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond'
+    `UPDATE reports SET last_error = $3, next_attempt_at = now() + $4 * interval '1 millisecond',
+                        recipients = $5
      WHERE day = $1 AND attempts = $2`,
-    [day, attempts, error.slice(0, 2_000), retryInMs],
+    [day, attempts, error.slice(0, 2_000), retryInMs, delivered],
   );
+}
+
+/** When the next pending report falls due, or null when none is pending. */
+export async function nextReportAttempt(db: Queryable): Promise<Date | null> {
+  const [row] = await db.query<{ at: Date | null }>(
+    `SELECT min(next_attempt_at) AS at FROM reports WHERE state = 'pending'`,
+  );
+  return row?.at ?? null;
 }
