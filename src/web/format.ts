@@ -1,5 +1,7 @@
 // Figures for people: en-GB, units always, no more decimals than the measure deserves.
 
+import { formatCalendarDate } from '../charts/format.js';
+
 const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
@@ -127,20 +129,8 @@ const dayKey = new Intl.DateTimeFormat('en-CA', {
 /** The calendar day of an instant in the display time zone, as `YYYY-MM-DD`. */
 export const localDay = (ms: number): string => dayKey.format(ms);
 
-const dayWords = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-/** A calendar day (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`. */
-export const dayInWords = (date: string): string =>
-  dayWords
-    .formatToParts(Date.parse(`${date}T12:00:00Z`))
-    // en-GB puts a comma after the weekday; the dashboard writes days without one.
-    .map((p) => (p.type === 'literal' ? ' ' : p.value))
-    .join('');
+/** A calendar day (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`, as the report writes it. */
+export const dayInWords = (date: string): string => formatCalendarDate(date);
 
 /** A file's size: `840 bytes`, `182 KB`, `1.4 MB`. */
 export function fileSize(bytes: number | null | undefined): string {
