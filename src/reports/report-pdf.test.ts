@@ -182,6 +182,13 @@ describe('the daily report PDF', () => {
     expect(layout).toMatch(/^\s*08:30\s+SN-041755/m);
   });
 
+  it('says how many days the weekly average is over when the week had days without rides', async () => {
+    const { flat } = await read('short-week', sampleReport({ weekDays: 3 }));
+    expect(flat).toContain('with the average of the 3 days with rides in the 7 before it.');
+    const none = await read('no-week', sampleReport({ weekDays: 0 }));
+    expect(none.flat.match(/no rides in the week before/g)).toHaveLength(8);
+  });
+
   it('says so in the header of a day not yet over', () => {
     const { flat, pages } = run('partial');
     expect(flat).toContain('Thursday 3 December 2026, so far, as of 14:05 · times in GMT');
