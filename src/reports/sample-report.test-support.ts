@@ -206,7 +206,6 @@ function dayReport(shape: DayShape): DailyReport {
     })),
     topRiders: sampleRiders(true),
     alerts: sampleAlerts(shape.fromMs, Math.min(shape.alerts, MAX_ALERTS), true),
-    weekDays: 7,
     changes: [],
     whatChanged: [],
   };
