@@ -86,6 +86,7 @@ function drawOpening(flow: Flow, report: DailyReport): void {
 function weekWords(days: number): string {
   if (days >= 7) return 'the 7 days before it';
   if (days === 0) return 'the 7 days before it, which had no rides';
+  if (days === 1) return 'the only day with rides in the 7 before it';
   return `the ${formatCount(days, 'day', 'days')} with rides in the 7 before it`;
 }
 
