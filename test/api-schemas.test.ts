@@ -54,6 +54,15 @@ const health = {
   alertMail: null,
   mailDelivery: 'outbox',
   live: { rides: 3, browsers: 2, dropped: 0 },
+  reports: {
+    built: 1,
+    sent: 1,
+    failed: 0,
+    retried: 0,
+    lastDay: '2026-12-03',
+    nextRunAt: '2026-12-05T07:00:00.000Z',
+    lastError: null,
+  },
 };
 
 /** Every JSON Schema object node under `node` that would take keys it does not list. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { dateIn, daysBefore } from '../src/domain/calendar-day.js';
 import { openPgliteDb } from '../src/store/pglite-db.js';
 import { runCli, spawnCli } from './support/cli.js';
 import { tryConnect } from './support/raw-http.js';
@@ -16,6 +17,7 @@ interface Health {
   status: string;
   database: { kind: string; status: string };
   ingest: { messages: number; readings: number; rejects: number } | null;
+  reports: { built: number; lastDay: string | null; nextRunAt: string | null } | null;
 }
 
 /** Starts `deloton start`, waits for its HTTP address, and returns helpers around the child. */
@@ -63,6 +65,14 @@ describe('deloton start', () => {
     expect(
       s.logs.some((l) => l.msg === 'embedded database; data lives here' && l.dataDir === dataDir),
     ).toBe(true);
+    // The report schedule runs inside start: a new installation builds the latest due day's
+    // report at once (yesterday, or the day before before 07:00) and keeps it, mailing nobody.
+    await waitUntil(async () => ((await s.health()).reports?.built ?? 0) === 1, 'a report built');
+    h = await s.health();
+    const today = dateIn('Europe/London', Date.now());
+    expect([daysBefore(today, 1), daysBefore(today, 2)]).toContain(h.reports?.lastDay);
+    expect(Date.parse(h.reports!.nextRunAt!)).toBeGreaterThan(Date.now());
+    expect(s.logs.some((l) => l.msg === 'report stored, not mailed')).toBe(true);
     // Loopback only by default: the key printed below must not be reachable from the network.
     // Another loopback address stands in for the network (a wildcard listener would accept it).
     expect(s.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { pingDatabase, type Db } from '../store/db.js';
-import type { IngestFigures, LiveFigures, MailFigures, Metrics } from './metrics.js';
+import type { IngestFigures, LiveFigures, MailFigures, Metrics, ReportFigures } from './metrics.js';
 import { codesOnly } from './presenters.js';
 import { HealthBody } from './schemas.js';
 
@@ -11,6 +11,7 @@ export interface HealthSources {
   readonly ingest?: (() => (IngestFigures & { lastError: string | null }) | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
   readonly live?: (() => LiveFigures | null) | undefined;
+  readonly reportSchedule?: (() => ReportFigures | null) | undefined;
   /** How the installation sends alert mails (SMTP, or the outbox only). */
   readonly alertMail: AlertMailSettings;
 }
@@ -32,6 +33,7 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
       const ingest = src.ingest?.() ?? null;
       const mail = src.mail?.() ?? null;
       const live = src.live?.() ?? null;
+      const reports = src.reportSchedule?.() ?? null;
       const ok = database === 'ok' && !ingest?.lastError;
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded',
@@ -55,6 +57,15 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
         // still tell the dashboard whether mails go out or wait in the outbox.
         mailDelivery: src.alertMail.delivery,
         live: live && { rides: live.rides, browsers: live.subscribers, dropped: live.dropped },
+        reports: reports && {
+          built: reports.built,
+          sent: reports.sent,
+          failed: reports.failed,
+          retried: reports.retried,
+          lastDay: reports.lastDay,
+          nextRunAt: reports.nextRunAt,
+          lastError: reports.lastError && codesOnly(reports.lastError),
+        },
       });
     },
   });

@@ -26,11 +26,25 @@ export interface LiveFigures {
   readonly dropped: number;
 }
 
+/** The daily report schedule's figures in this process, when it runs the schedule. */
+export interface ReportFigures {
+  readonly built: number;
+  readonly sent: number;
+  readonly failed: number;
+  readonly retried: number;
+  /** The last day this process built a report of (`YYYY-MM-DD`). */
+  readonly lastDay: string | null;
+  readonly lastError: string | null;
+  /** ISO time of the schedule's next run. */
+  readonly nextRunAt: string | null;
+}
+
 export interface MetricsSources {
   readonly db: Db;
   readonly ingest?: (() => IngestFigures | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
   readonly live?: (() => LiveFigures | null) | undefined;
+  readonly reportSchedule?: (() => ReportFigures | null) | undefined;
 }
 
 /** How long figures of the stored data are reused between scrapes. */
@@ -125,6 +139,21 @@ export function createMetrics(src: MetricsSources): Metrics {
       this.inc({ outcome: 'sent' }, m.sent);
       this.inc({ outcome: 'failed' }, m.failed);
       this.inc({ outcome: 'retried' }, m.retried);
+    },
+  });
+  new Counter({
+    name: 'deloton_reports_total',
+    help: 'Daily reports built, mailed, given up and retried by this process',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      const r = src.reportSchedule?.();
+      if (!r) return;
+      this.reset();
+      this.inc({ outcome: 'built' }, r.built);
+      this.inc({ outcome: 'sent' }, r.sent);
+      this.inc({ outcome: 'failed' }, r.failed);
+      this.inc({ outcome: 'retried' }, r.retried);
     },
   });
   // Figures of the stored data, any process can report them. Read at most once per STORED_TTL_MS

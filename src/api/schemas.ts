@@ -319,6 +319,18 @@ export const HealthBody = z
       })
       .nullable()
       .describe('the live dashboard of this process'),
+    reports: z
+      .strictObject({
+        built: z.number().int(),
+        sent: z.number().int(),
+        failed: z.number().int(),
+        retried: z.number().int(),
+        lastDay: z.string().nullable().describe('the last day this process built a report of'),
+        nextRunAt: z.string().nullable().describe("the schedule's next run (REPORT_CRON)"),
+        lastError: z.string().nullable().describe('SMTP status codes only'),
+      })
+      .nullable()
+      .describe('the daily report schedule, when this process runs it'),
   })
   .meta({ id: 'Health' });
 

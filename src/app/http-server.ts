@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { MailWorkerStats } from '../alerts/mail-worker.js';
+import type { ReportSchedulerStats } from '../reports/report-scheduler.js';
 import { registerApi } from '../api/api-plugin.js';
 import { stillHolds } from '../api/auth.js';
 import { OUTBOX_ONLY, type AlertMailSettings } from '../mail/alert-mail.js';
@@ -51,6 +52,7 @@ export async function buildHttpServer(opts: {
   trustProxy?: boolean | string;
   ingestStats?: () => PipelineStats | null;
   mailStats?: () => MailWorkerStats | null;
+  reportStats?: () => ReportSchedulerStats | null;
   /** How alert mails are sent (the outbox only without it). */
   alertMail?: AlertMailSettings;
   now?: () => number;
@@ -84,6 +86,7 @@ export async function buildHttpServer(opts: {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
     mail: opts.mailStats,
+    reportSchedule: opts.reportStats,
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
     alertMail: opts.alertMail ?? OUTBOX_ONLY,
     reports: opts.reports ?? null,

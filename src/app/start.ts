@@ -5,6 +5,7 @@ import { listenOn, offerFirstAdminKey } from './http-listen.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import { newMailWorkerStats } from '../alerts/mail-worker.js';
 import { startMailService } from './mail-service.js';
+import { newReportSchedulerStats } from '../reports/report-scheduler.js';
 import { reportPdfs, startReportService } from './report-service.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
@@ -24,12 +25,14 @@ export async function runStart(
   const db = await openDatabase(config, logger);
   let ingest: IngestService | null = null;
   const mailStats = config.mail.smtpUrl ? newMailWorkerStats() : null;
+  const reportStats = newReportSchedulerStats();
   const http = await buildHttpServer({
     db,
     logger,
     ...httpSettings(config),
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
+    reportStats: () => reportStats,
     reports: reportPdfs(db, config),
   });
   try {
@@ -44,7 +47,7 @@ export async function runStart(
       signal,
       ...(mailStats ? { stats: mailStats } : {}),
     });
-    const reports = startReportService({ db, config, logger, signal });
+    const reports = startReportService({ db, config, logger, signal, stats: reportStats });
     await Promise.all([ingest.done, mail, reports]);
     logger.info('stopped cleanly');
   } finally {
