@@ -122,6 +122,8 @@ describeEachDb('API reports', (get) => {
       today: '2022-07-08',
       latest_complete_day: '2022-07-07',
       builds_on_demand: false,
+      // The harness's clock is 2022-07-08 in London, after 07:00: the next run is tomorrow's.
+      schedule: { cron: '0 7 * * *', next_run_at: '2022-07-09T06:00:00.000Z' },
       data: [],
     });
   });

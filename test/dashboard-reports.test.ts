@@ -88,7 +88,7 @@ describe('dashboard: Reports', () => {
     expect(await page.locator('.report-item').count()).toBe(0);
     // The day offered is yesterday, where the server counts days.
     const yesterday = dateIn(TZ, Date.now() - 86_400_000);
-    await page.waitForFunction(`document.getElementById('report-day').value !== ''`);
+    await expect.poll(() => page.locator('#report-day').inputValue()).not.toBe('');
     expect(await page.getByLabel('Day', { exact: true }).inputValue()).toBe(yesterday);
     expect(await page.getByRole('link', { name: /Open PDF/ }).getAttribute('href')).toBe(
       `/api/reports/${yesterday}.pdf`,
@@ -179,7 +179,7 @@ describe('dashboard: Reports', () => {
 
     // The chosen day comes back with the URL.
     await page.goto(`${base}/reports?day=${rideDay}`);
-    await page.waitForFunction(`document.getElementById('report-day').value !== ''`);
+    await expect.poll(() => page.locator('#report-day').inputValue()).not.toBe('');
     expect(await input.inputValue()).toBe(rideDay);
     expect(errors).toEqual([]);
     await context.close();

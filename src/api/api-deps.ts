@@ -17,6 +17,8 @@ export interface ApiDeps {
   readonly alertMail: AlertMailSettings;
   /** Builds report PDFs for `/api/reports` (null: this server builds none). */
   readonly reports: ReportPdfs | null;
+  /** REPORT_CRON, to say when the schedule makes the next report. */
+  readonly reportCron: string;
 }
 
 /** Today's date (`YYYY-MM-DD`) where the API's users are. */

@@ -43,6 +43,17 @@ export const ReportList = z
     builds_on_demand: z
       .boolean()
       .describe('whether this server builds PDFs of days with none stored (else 503 for those)'),
+    schedule: z
+      .strictObject({
+        cron: z.string().describe('REPORT_CRON, read in `time_zone`'),
+        next_run_at: z.iso
+          .datetime()
+          .nullable()
+          .describe("the schedule's next run: it makes the reports of the days that ended since"),
+      })
+      .describe(
+        'when the schedule makes and mails reports (by `deloton start` or `deloton reports`)',
+      ),
     data: z.array(ReportListItem).describe('stored days, newest first (at most 366)'),
   })
   .meta({ id: 'ReportList' });

@@ -1,3 +1,4 @@
+import { nextRunMs } from '../domain/report-schedule.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -68,6 +69,10 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
         today,
         latest_complete_day: dateIn(tz, calendarDay(today, tz).fromMs - 1),
         builds_on_demand: deps.reports !== null,
+        schedule: {
+          cron: deps.reportCron,
+          next_run_at: nextRunAt(deps.reportCron, tz, deps.now()),
+        },
         data: rows.map((row) => presentReport(row, role)),
       };
     },
@@ -141,4 +146,10 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
       throw e;
     }
   }
+}
+
+/** The schedule's next run as ISO text; null when it never runs again. */
+function nextRunAt(cron: string, timeZone: string, nowMs: number): string | null {
+  const next = nextRunMs({ cron, timeZone }, nowMs);
+  return next === null ? null : new Date(next).toISOString();
 }

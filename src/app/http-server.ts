@@ -24,6 +24,9 @@ const VERSION = (
   }
 ).version;
 
+/** The schedule of a server told none (tests): REPORT_CRON's default. */
+const DEFAULT_REPORT_CRON = '0 7 * * *';
+
 /** A ride heard from within this window is being ridden: the API refuses to delete it. */
 const ACTIVE_RIDE_WINDOW_S = 120;
 
@@ -33,12 +36,14 @@ export function httpSettings(config: Config): {
   rateLimitPerMinute: number | null;
   trustProxy: boolean | string;
   alertMail: AlertMailSettings;
+  reportCron: string;
 } {
   return {
     displayTimeZone: config.displayTimeZone,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     trustProxy: config.api.trustProxy,
     alertMail: alertMailSettings(config),
+    reportCron: config.reports.cron,
   };
 }
 
@@ -60,6 +65,8 @@ export async function buildHttpServer(opts: {
   sessionLifetime?: SessionLifetime;
   /** Builds report PDFs for `/api/reports` (none without it: only stored ones are served). */
   reports?: ReportPdfs;
+  /** REPORT_CRON (the default schedule without it). */
+  reportCron?: string;
 }): Promise<FastifyInstance> {
   // Per-request lines at info would drown the rest; warnings and errors still show.
   const level = opts.logger.levelVal > opts.logger.levels.values.warn! ? opts.logger.level : 'warn';
@@ -90,6 +97,7 @@ export async function buildHttpServer(opts: {
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
     alertMail: opts.alertMail ?? OUTBOX_ONLY,
     reports: opts.reports ?? null,
+    reportCron: opts.reportCron ?? DEFAULT_REPORT_CRON,
   });
   await keys.start();
   app.addHook('onClose', async () => keys.stop());

@@ -3,7 +3,7 @@
 
 import { api, ApiFailure } from '../api.js';
 import { h, replaceChildren, setAttr, setText } from '../dom.js';
-import { dayInWords } from '../format.js';
+import { dayAndTime, dayInWords } from '../format.js';
 import { hrefOf } from '../router.js';
 import { pdfLink, reportItem, type ReportItem } from './report-item.js';
 import type { View, ViewContext } from './view.js';
@@ -14,7 +14,15 @@ interface ReportList {
   today: string;
   latest_complete_day: string;
   builds_on_demand: boolean;
+  schedule: { cron: string; next_run_at: string | null };
   data: ReportItem[];
+}
+
+/** When the schedule makes its next report, in words. */
+function firstReportWords(nextRunAt: string | null): string {
+  if (nextRunAt === null)
+    return 'The schedule makes the report of each day that ends, mails it and keeps it here.';
+  return `The schedule makes the next report on ${dayAndTime(Date.parse(nextRunAt))}, mails it and keeps it here.`;
 }
 
 // A day's report arrives once a morning; a minute late is soon enough.
@@ -32,12 +40,7 @@ export function reportsView(ctx: ViewContext, day: string | null): View {
     'div',
     { class: 'empty', hidden: true },
     h('p', { class: 'empty-title' }, 'No reports stored yet'),
-    h(
-      'p',
-      null,
-      'Each morning the schedule makes the report of the day before, mails it and keeps it here. ',
-      'Until the first one is made, open any day above.',
-    ),
+    h('p', null, firstReportWords(null), ' Until then, open any day above.'),
   );
 
   const picker = anyDay(ctx, day);
@@ -80,6 +83,10 @@ export function reportsView(ctx: ViewContext, day: string | null): View {
             ? 'Only the stored days below open.'
             : 'Ask an admin for a report: stored reports name riders and are for admins.',
         );
+      setText(
+        empty.lastElementChild!,
+        `${firstReportWords(body.schedule.next_run_at)} Until then, open any day above.`,
+      );
       setText(
         status,
         body.data.length === 0
