@@ -1,0 +1,32 @@
+import { calendarDay, daysBefore } from '../src/domain/calendar-day.js';
+import { openPgDb } from '../src/store/pg-db.js';
+import { powerOverTime, ridesByAgeBand, ridesByGender } from '../src/store/activity.repository.js';
+import { periodTotals } from '../src/store/day-totals.repository.js';
+import { alertsOfSpan, mostActiveRiders, ridesByZone } from '../src/store/report-figures.repository.js';
+import type { Queryable } from '../src/store/db.js';
+const url = `postgresql://postgres@127.0.0.1:5432/deloton_scratch_report`;
+const base = openPgDb(url, { max: 1 });
+const log: { sql: string; ms: number }[] = [];
+const db: Queryable = { ...base, query: async (sql, params) => { const t = performance.now(); const r = await base.query(sql, params); log.push({ sql, ms: performance.now() - t }); return r; } } as Queryable;
+const day = calendarDay('2026-11-18', 'Europe/London');
+const hours = { fromMs: day.fromMs, untilMs: day.untilMs, originMs: day.fromMs, bucketMs: 3600000, count: 24 };
+await base.query('SELECT 1');
+for (let round = 0; round < 3; round++) {
+  const t: Record<string, number> = {};
+  const time = async (name: string, f: () => Promise<unknown>) => { const s = performance.now(); await f(); t[name] = Math.round((performance.now() - s) * 10) / 10; };
+  await time('periodTotals', () => periodTotals(db, day.fromMs, day.untilMs));
+  await time('periodTotals x8', async () => { for (let i = 1; i <= 8; i++) { const d = calendarDay(daysBefore('2026-11-18', i), 'Europe/London'); await periodTotals(db, d.fromMs, d.untilMs); } });
+  await time('ridesByGender', () => ridesByGender(db, day));
+  await time('ridesByAgeBand', () => ridesByAgeBand(db, day));
+  await time('powerOverTime', () => powerOverTime(db, hours));
+  await time('ridesByZone', () => ridesByZone(db, day));
+  await time('mostActiveRiders', () => mostActiveRiders(db, day, 10));
+  await time('alertsOfSpan', () => alertsOfSpan(db, day, 40));
+  console.log(round, JSON.stringify(t));
+}
+const from = new Date(day.fromMs).toISOString(), until = new Date(day.untilMs).toISOString();
+const ex = async (label: string, sql: string) => { const rows = await base.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`); console.log('---', label); for (const r of rows) console.log(r['QUERY PLAN']); };
+await ex('totals', `SELECT count(*), count(DISTINCT r.rider_id), (SELECT count(*) FROM alerts a JOIN rides x USING (ride_id) WHERE x.started_at >= '${from}' AND x.started_at < '${until}') FROM rides r WHERE r.started_at >= '${from}' AND r.started_at < '${until}'`);
+await ex('top riders', `SELECT r.rider_id, sum(r.energy_kj) e, (array_agg(r.rider_age ORDER BY r.started_at))[1] FROM rides r WHERE r.started_at >= '${from}' AND r.started_at < '${until}' GROUP BY 1 ORDER BY e DESC LIMIT 10`);
+await ex('alerts', `SELECT c.alert_id, (SELECT max((x ->> 'bpm')::int) FROM jsonb_array_elements(c.readings) x) FROM alerts c JOIN rides r ON r.ride_id = c.ride_id LEFT JOIN riders p ON p.rider_id = c.rider_id WHERE r.started_at >= '${from}' AND r.started_at < '${until}' ORDER BY c.detected_at, c.alert_id LIMIT 40`);
+await base.close();
