@@ -8,9 +8,11 @@ import { pathToFileURL } from 'node:url';
 import {
   ageBandsChart,
   genderSplitChart,
+  heartRateZonesChart,
   powerOverTimeChart,
   rideHeartRateChart,
   ridePowerChart,
+  ridesPerHourChart,
   themeOf,
   type ChartOption,
   type ChartOptions,
@@ -20,7 +22,10 @@ import { renderChartSvg } from '../src/charts/render-svg.js';
 import {
   SAMPLE_AGE_ROWS,
   SAMPLE_GENDER_ROWS,
+  SAMPLE_UNKNOWN_ZONE_ROW,
+  SAMPLE_ZONE_ROWS,
   sampleHeartRateRide,
+  sampleHourRides,
   samplePowerBuckets,
   samplePowerRide,
 } from '../src/charts/samples.test-support.js';
@@ -50,6 +55,9 @@ const CHARTS: Record<string, (base: ChartOptions) => ChartOption> = {
     powerOverTimeChart(samplePowerBuckets(12), { ...base, rangeWords, measure: 'power' }),
   'power-over-time-7-days': (base) =>
     powerOverTimeChart(samplePowerBuckets(7 * 24), { ...base, rangeWords: 'in the last 7 days' }),
+  'rides-per-hour': (base) => ridesPerHourChart(sampleHourRides(), { ...base, rangeWords }),
+  'heart-rate-zones': (base) =>
+    heartRateZonesChart([...SAMPLE_ZONE_ROWS, SAMPLE_UNKNOWN_ZONE_ROW], { ...base, rangeWords }),
   'gender-split-empty': (base) => genderSplitChart([], { ...base, rangeWords }),
 };
 

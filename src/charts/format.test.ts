@@ -11,7 +11,10 @@ import {
   formatElapsed,
   formatInteger,
   formatKj,
+  formatLongDate,
+  formatDayOfMonth,
   formatPercent,
+  formatSignedPercent,
   formatWatts,
   formatZone,
   formatZoneName,
@@ -50,6 +53,15 @@ describe('figures', () => {
   });
 });
 
+describe('changes', () => {
+  it('carry their sign, a true minus for a fall, none for no change', () => {
+    expect(formatSignedPercent(12.4)).toBe('+12 %');
+    expect(formatSignedPercent(-8)).toBe('\u22128 %');
+    expect(formatSignedPercent(-0.3)).toBe('0 %');
+    expect(formatSignedPercent(1250)).toBe('+1,250 %');
+  });
+});
+
 describe('times', () => {
   it('are clock times and days in the given zone, never ISO text', () => {
     expect(formatClock(SUMMER, 'Europe/London')).toBe('14:05');
@@ -68,6 +80,13 @@ describe('times', () => {
     expect(formatZoneName(SUMMER, 'Europe/London')).toBe('BST');
     expect(formatZoneName(WINTER, 'Europe/London')).toBe('GMT');
     expect(formatZoneName(SUMMER, 'UTC')).toBe('UTC');
+  });
+
+  it('name a calendar day in words, without the comma Intl puts after the weekday', () => {
+    expect(formatLongDate('2026-12-03')).toBe('Thursday 3 December 2026');
+    expect(formatLongDate('2024-10-27')).toBe('Sunday 27 October 2024');
+    expect(formatDayOfMonth('2026-12-03')).toBe('3 December');
+    expect(() => formatLongDate('3 Dec 2026')).toThrow(RangeError);
   });
 
   it('refuse a zone that does not exist', () => {

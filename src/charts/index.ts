@@ -4,6 +4,7 @@ export { ageBandsChart, UnknownAgeBandError, type AgeBandRow } from './age-bands
 export { contrastRatio, lightness, relativeLuminance } from './colour.js';
 export * from './format.js';
 export { genderSplitChart, type GenderRow } from './gender-split.chart.js';
+export { heartRateZonesChart, type ZoneRow } from './heart-rate-zones.chart.js';
 export { CHART_MODULES } from './modules.js';
 export type { ChartOption, ChartOptions, PeriodChartOptions } from './option.js';
 export * from './palette.js';
@@ -18,4 +19,5 @@ export {
   type HeartRateReading,
   type RideHeartRateData,
 } from './ride-heart-rate.chart.js';
+export { ridesPerHourChart, type HourRides } from './rides-per-hour.chart.js';
 export { ridePowerChart, type PowerReading, type RidePowerData } from './ride-power.chart.js';

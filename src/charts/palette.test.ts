@@ -11,6 +11,7 @@ import {
   MEASURE_COLOURS,
   themeOf,
   UNKNOWN_AGE_BAND,
+  UNKNOWN_ZONE_COLOUR,
   ZONE_COLOURS,
   type ThemedColour,
   type ThemeName,
@@ -20,7 +21,7 @@ const THEMES: readonly ThemeName[] = ['light', 'dark'];
 const ALL: Record<string, Readonly<Record<string, ThemedColour>>> = {
   gender: GENDER_COLOURS,
   'age band': AGE_BAND_COLOURS,
-  zone: ZONE_COLOURS,
+  zone: { ...ZONE_COLOURS, unknown: UNKNOWN_ZONE_COLOUR },
   measure: MEASURE_COLOURS,
 };
 
@@ -111,6 +112,10 @@ describe('palette', () => {
     (name) => {
       // Neighbouring zones meet on the heart-rate line; neighbouring bands stand side by side.
       expect(smallestStep(HEART_RATE_ZONES.map((z) => ZONE_COLOURS[z.id][name]))).toBeGreaterThan(
+        11,
+      );
+      // The zones chart puts the rides of unknown zone beside those above the maximum.
+      expect(smallestStep([ZONE_COLOURS.above[name], UNKNOWN_ZONE_COLOUR[name]])).toBeGreaterThan(
         11,
       );
       expect(smallestStep(Object.values(AGE_BAND_COLOURS).map((c) => c[name]))).toBeGreaterThan(15);

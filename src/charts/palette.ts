@@ -116,10 +116,18 @@ export const ZONE_COLOURS: Readonly<Record<HeartRateZone['id'], ThemedColour>> =
   above: { light: '#69040d', dark: '#f73332' },
 };
 
+/**
+ * Rides whose zone is unknown (no age, so no maximum; or no heart-rate contact): a grey set apart
+ * in lightness from the deep red of `above`, the bar beside it.
+ */
+export const UNKNOWN_ZONE_COLOUR: ThemedColour = { light: '#737373', dark: '#cacaca' };
+
 /** Colours of measures drawn on their own (no category): chosen apart from the zone hues. */
 export const MEASURE_COLOURS = {
   power: { light: '#5644b4', dark: '#a9a5fd' },
   energy: { light: '#5644b4', dark: '#a9a5fd' },
+  /** Rides counted over time: a teal apart from the energy's violet, drawn on the same pages. */
+  rides: { light: '#0b5f73', dark: '#6cc5d9' },
   /** A heart rate with no personal maximum to colour it by zone. */
   heartRate: { light: '#374a5d', dark: '#abc0d7' },
 } as const satisfies Record<string, ThemedColour>;

@@ -98,6 +98,20 @@ describe('fleet energy over time', () => {
     expect(r.texts).not.toContain('kJ');
   });
 
+  it('names both zones on a day the clocks go back', () => {
+    // Sun 27 Oct 2024 in London: 25 hours from midnight BST to midnight GMT.
+    const from = Date.UTC(2024, 9, 26, 23);
+    const buckets = Array.from({ length: 25 }, (_, i) => ({
+      atMs: from + i * HOUR,
+      avgPowerW: 160,
+      energyKj: 100 + i,
+    }));
+    const r = render(
+      powerOverTimeChart({ bucketMs: HOUR, buckets, fromMs: from, toMs: from + 25 * HOUR }, opts),
+    );
+    expect(r.texts).toContain('time (BST, then GMT)');
+  });
+
   it('says there were no rides instead of drawing empty axes', () => {
     const title = 'How much energy did riders put out in the last 12 hours?';
     const none = render(powerOverTimeChart({ bucketMs: HOUR, buckets: [] }, opts));

@@ -118,7 +118,8 @@ export function powerOverTimeChart(
       type: 'category',
       data: labels,
       boundaryGap: measure === 'energy',
-      name: `time (${formatZoneName(lastMs, timeZone)})`,
+      // A period across a clock change names both zones, as the hours repeat or skip.
+      name: `time (${[...new Set([slots[0]!.atMs, lastMs].map((at) => formatZoneName(at, timeZone)))].join(', then ')})`,
       nameLocation: 'middle',
       nameGap: 32,
       nameTextStyle: style.nameTextStyle,

@@ -1,10 +1,13 @@
 // Sample data for the chart tests and scripts/render-charts.ts: shaped like a real ride and a
 // real day, deterministic (no Math.random), kept out of the build.
+import { HEART_RATE_ZONES } from '../domain/heart-rate-zones.js';
 import type { AgeBandRow } from './age-bands.chart.js';
 import type { GenderRow } from './gender-split.chart.js';
+import type { ZoneRow } from './heart-rate-zones.chart.js';
 import type { PowerBucket, PowerOverTimeData } from './power-over-time.chart.js';
 import type { RideHeartRateData } from './ride-heart-rate.chart.js';
 import type { RidePowerData } from './ride-power.chart.js';
+import type { HourRides } from './rides-per-hour.chart.js';
 
 /** Tue 4 Jun 2024 14:05 in London (13:05 UTC). */
 export const SAMPLE_START_MS = Date.UTC(2024, 5, 4, 13, 5);
@@ -82,4 +85,36 @@ export function samplePowerBuckets(hours = 12): PowerOverTimeData {
     });
   }
   return { bucketMs: HOUR_MS, buckets, fromMs, toMs };
+}
+
+/** Rides by the zone of their average heart rate: most in Z2-Z3, a few above the maximum. */
+export const SAMPLE_ZONE_ROWS: readonly ZoneRow[] = [
+  [0, 0],
+  [14, 6],
+  [58, 31],
+  [77, 42],
+  [39, 21],
+  [11, 6],
+  [3, 1],
+].map(([rideCount, hours], i) => ({
+  zone: HEART_RATE_ZONES[i]!,
+  rideCount: rideCount!,
+  durationS: hours! * 3600,
+}));
+
+/** The rides of unknown zone (no age, or no contact) of the same day. */
+export const SAMPLE_UNKNOWN_ZONE_ROW: ZoneRow = { zone: null, rideCount: 9, durationS: 4 * 3600 };
+
+/** Rides started per hour over the 24 hours of Tue 4 Jun 2024 in London: a morning and an evening peak. */
+export function sampleHourRides(): HourRides[] {
+  const fromMs = Date.UTC(2024, 5, 3, 23);
+  return Array.from({ length: 24 }, (_, hour) => {
+    const morning = Math.exp(-(((hour - 7.5) / 1.6) ** 2));
+    const evening = Math.exp(-(((hour - 18) / 2.2) ** 2));
+    const day = hour >= 6 && hour <= 22 ? 4 : 0;
+    return {
+      atMs: fromMs + hour * HOUR_MS,
+      rideCount: Math.round(day + 26 * morning + 34 * evening + 2 * wobble(hour)),
+    };
+  });
 }
