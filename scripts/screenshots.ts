@@ -47,6 +47,7 @@ try {
         ['ride', `/rides/${rideId}`],
         ['recent', '/recent'],
         ['alerts', '/alerts'],
+        ['reports', '/reports'],
         ['kiosk', '/?kiosk=1'],
       ] as const) {
         await page.goto(`${base}${path}`);

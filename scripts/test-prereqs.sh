@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a Debian machine with Node.js: kcat (its librdkafka hosts
-# the mock Kafka cluster), Chromium (browser tests) and a running PostgreSQL on 127.0.0.1:5432
-# that trusts local test users.
+# the mock Kafka cluster), Chromium (browser tests), poppler-utils (pdftotext and pdftoppm read
+# the report PDFs) and a running PostgreSQL on 127.0.0.1:5432 that trusts local test users.
 set -euo pipefail
 
 SUDO=""
@@ -15,6 +15,7 @@ apt_install() {
 need=()
 command -v kcat >/dev/null || need+=(kcat)
 command -v chromium >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v pg_isready >/dev/null || need+=(postgresql postgresql-client)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "test-prereqs: installing ${need[*]}"

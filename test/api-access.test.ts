@@ -3,11 +3,13 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
+import * as reportSchemas from '../src/api/report-schemas.js';
 import * as schemas from '../src/api/schemas.js';
 import { ErrorResponse } from '../src/api/schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import { seed } from './support/api-seed.js';
 import { openTestDb, type DbKind, type TestDb } from './support/databases.js';
+import { pdfText, testReportPdfs } from './support/report-pdfs.js';
 
 interface Operation {
   method: 'GET' | 'DELETE' | 'POST';
@@ -17,6 +19,8 @@ interface Operation {
   adminOnly: boolean;
   /** The schema of its 200 body, as the OpenAPI document names it. */
   body: ZodType | undefined;
+  /** Its 200 body is a PDF (a report), not JSON. */
+  pdf: boolean;
 }
 
 interface OpenApiOperation {
@@ -26,7 +30,7 @@ interface OpenApiOperation {
 
 // The response schemas by the name the OpenAPI document gives them (their `meta` id).
 const SCHEMA_BY_NAME = new Map(
-  Object.values(schemas as Record<string, unknown>)
+  ([...Object.values(schemas), ...Object.values(reportSchemas)] as unknown[])
     .filter((s): s is ZodType => s instanceof z.ZodType)
     .map((s) => [z.globalRegistry.get(s)?.id, s]),
 );
@@ -46,6 +50,7 @@ async function operations(api: ApiHarness): Promise<Operation[]> {
       body: SCHEMA_BY_NAME.get(
         op.responses?.['200']?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
       ),
+      pdf: op.responses?.['200']?.content?.['application/pdf'] !== undefined,
     })),
   );
 }
@@ -72,7 +77,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
   beforeAll(async () => {
     t = await openTestDb(kind);
     await seed(t.db);
-    api = await apiHarness(t.db);
+    api = await apiHarness(t.db, { reports: testReportPdfs(t.db, 'Europe/London') });
     ops = await operations(api);
     const [ids] = await t.db.query<{ ride: number; rider: number; alert: number }>(
       'SELECT (SELECT min(ride_id) FROM rides) AS ride, (SELECT min(rider_id) FROM riders) AS rider, (SELECT min(alert_id) FROM alerts) AS alert',
@@ -81,7 +86,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       path
         .replace(/^\/api\/alerts\/\{id\}/, `/api/alerts/${ids!.alert}`)
         .replace(/^\/(api\/)?rides?\/\{id\}/, (m) => m.replace('{id}', String(ids!.ride)))
-        .replace(/\{(id|user_id)\}/, String(ids!.rider));
+        .replace(/\{(id|user_id)\}/, String(ids!.rider))
+        .replace('{date}', '2022-07-06');
     const riders = await t.db.query<Record<string, string | null>>(
       'SELECT first_name, last_name, email, address_line_1, postcode, birth_date::text AS birth_date FROM riders',
     );
@@ -113,6 +119,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       'GET /api/alerts',
       'GET /api/alerts/{id}',
       'GET /api/alerts/{id}/mail',
+      'GET /api/reports',
+      'GET /api/reports/{date}.pdf',
       'GET /ride/{id}',
       'DELETE /ride/{id}',
       'GET /rider/{user_id}',
@@ -179,18 +187,28 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       const url = `${fill(op.path)}${/rides?\/\{id\}$/.test(op.path) ? '?include=readings' : ''}${op.path.endsWith('daily') ? '?date=2022-07-06' : ''}`;
       const res = await api.call('GET', url, api.viewer);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
-      // Both roles' bodies hold no field their documented schema lacks.
-      expect({ url, documented: op.body !== undefined }).toEqual({ url, documented: true });
-      expectBody(res, 200, op.body!);
-      expect(res.body).not.toMatch(personalKeys);
+      // Both roles' bodies hold no field their documented schema lacks; a PDF is read as text.
+      expect({ url, documented: op.body !== undefined || op.pdf }).toEqual({
+        url,
+        documented: true,
+      });
+      const readBody = (r: typeof res): string => {
+        if (!op.pdf) {
+          expectBody(r, 200, op.body!);
+          return r.body;
+        }
+        expect(r.headers['content-type']).toBe('application/pdf');
+        return pdfText(r.rawPayload);
+      };
+      const text = readBody(res);
+      expect(text).not.toMatch(personalKeys);
       for (const value of personal)
-        expect({ url, leaked: res.body.includes(value) ? value : null }).toEqual({
+        expect({ url, leaked: text.includes(value) ? value : null }).toEqual({
           url,
           leaked: null,
         });
-      const asAdmin = await api.call('GET', url, api.admin);
-      expectBody(asAdmin, 200, op.body!);
-      if (personal.some((v) => asAdmin.body.includes(v))) adminSawPersonal = true;
+      const asAdmin = readBody(await api.call('GET', url, api.admin));
+      if (personal.some((v) => asAdmin.includes(v))) adminSawPersonal = true;
     }
     expect(adminSawPersonal).toBe(true);
     // Admin-only reads (an alert's mail, which names the rider) answer admins as documented.

@@ -6,16 +6,19 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../src/app/http-server.js';
+import { dateIn } from '../src/domain/calendar-day.js';
 import { launchChromium, openPage, screenshot, seriousAxeViolations } from './support/browser.js';
 import { openTestDb, type TestDb } from './support/databases.js';
 import { silent } from './support/ingest.js';
 import { liveFleet, newKey } from './support/live-feed.js';
+import { storeReport, testReportPdfs, textPdf } from './support/report-pdfs.js';
 
 const PAGES = [
   ['fleet', '/', 'Fleet now'],
   ['ride', '/rides/RIDE', 'Ride'],
   ['recent', '/recent', 'Recent rides'],
   ['alerts', '/alerts', 'Heart-rate alerts'],
+  ['reports', '/reports', 'Daily reports'],
 ] as const;
 
 describe('dashboard: looks, accessibility, sign-in link, kiosk', () => {
@@ -33,6 +36,7 @@ describe('dashboard: looks, accessibility, sign-in link, kiosk', () => {
       logger: silent,
       displayTimeZone: 'Europe/London',
       rateLimitPerMinute: null,
+      reports: testReportPdfs(t.db, 'Europe/London'),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -51,6 +55,35 @@ describe('dashboard: looks, accessibility, sign-in link, kiosk', () => {
       'SELECT ride_id FROM rides WHERE ended_at IS NULL ORDER BY ride_id LIMIT 1',
     );
     rideId = open!.ride_id;
+    // A report in each delivery state, as the schedule leaves them.
+    const dayAgo = (n: number) => dateIn('Europe/London', Date.now() - n * 86_400_000);
+    const pdf = await textPdf('report', ['figures']);
+    const made = (n: number) => new Date(Date.now() - n * 86_400_000 + 3_600_000);
+    await storeReport(t.db, { day: dayAgo(1), state: 'pending', pdf: null });
+    await storeReport(t.db, {
+      day: dayAgo(2),
+      state: 'sent',
+      pdf,
+      generatedAt: made(1),
+      sentAt: made(1),
+      recipients: ['ceo@deloton.example', 'operations.director@deloton.example'],
+    });
+    await storeReport(t.db, {
+      day: dayAgo(3),
+      state: 'failed',
+      pdf,
+      generatedAt: made(2),
+      attempts: 8,
+      recipients: ['ceo@deloton.example'],
+      lastError: '550 5.1.1 <ceo@deloton.example>: mailbox unavailable',
+    });
+    await storeReport(t.db, {
+      day: dayAgo(4),
+      state: 'stored',
+      pdf,
+      generatedAt: made(3),
+      lastError: 'no REPORT_RECIPIENTS: kept, not mailed',
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -75,6 +108,7 @@ describe('dashboard: looks, accessibility, sign-in link, kiosk', () => {
           if (name === 'fleet') await page.locator('a.tile').first().waitFor();
           if (name === 'recent') await page.locator('tbody tr').first().waitFor();
           if (name === 'alerts') await page.locator('tbody tr').first().waitFor();
+          if (name === 'reports') await page.locator('.report-item').first().waitFor();
           if (name === 'ride') await page.locator('.card').first().waitFor();
           await page.waitForTimeout(300);
           const scroll = await page.evaluate<{ sw: number; cw: number }>(

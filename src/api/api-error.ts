@@ -15,6 +15,8 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'database_unavailable'
   | 'shutting_down'
+  | 'reports_unavailable'
+  | 'busy'
   | 'internal';
 
 /** A failure the API reports as `{"error": {"code", "message"}}` with its HTTP status. */

@@ -12,6 +12,7 @@ import { createMetrics, installHttpMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { installProtocolChecks } from './protocol-errors.js';
 import { RateLimiter } from './rate-limit.js';
+import { reportRoutes } from './reports.routes.js';
 import { riderRoutes } from './riders.routes.js';
 import { rideRoutes } from './rides.routes.js';
 import { DEFAULT_SESSION_LIFETIME, SessionCache, type SessionLifetime } from './session-cache.js';
@@ -59,5 +60,6 @@ export async function registerApi(
   dailyRoutes(app, o);
   activityRoutes(app, o);
   alertRoutes(app, o);
+  reportRoutes(app, o);
   return { keys, creds };
 }

@@ -80,7 +80,9 @@ function logFailure(req: FastifyRequest, err: Error, e: ApiError): void {
     );
   else if (e.code === 'database_unavailable')
     req.log.warn({ url: req.url, reason: err.message }, 'database unreachable');
-  else if (e.status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+  // An ApiError at 5xx is an answer given on purpose (nothing to build with, busy), not a bug.
+  else if (e.status >= 500 && !(err instanceof ApiError))
+    req.log.error({ err, url: req.url }, 'request failed');
 }
 
 function send(reply: FastifyReply, e: ApiError): FastifyReply {

@@ -26,7 +26,7 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 /** The page paths the client's router answers; each gets the same HTML shell. */
-const PAGES = ['/', '/recent', '/alerts', '/sign-in', '/rides/:id'];
+const PAGES = ['/', '/recent', '/alerts', '/reports', '/sign-in', '/rides/:id'];
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

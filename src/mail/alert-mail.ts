@@ -36,7 +36,6 @@ const ACTIONS: Record<'high' | 'low', readonly string[]> = {
   ],
 };
 
-
 /** The mail for one alert: a subject that says what happened, and the same body as text and HTML. */
 export function alertMail(a: AlertMailInput): MailMessage {
   const time = new Intl.DateTimeFormat('en-GB', {

@@ -1,5 +1,7 @@
 // Figures for people: en-GB, units always, no more decimals than the measure deserves.
 
+import { formatCalendarDate } from '../charts/format.js';
+
 const int = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
@@ -126,3 +128,14 @@ const dayKey = new Intl.DateTimeFormat('en-CA', {
 });
 /** The calendar day of an instant in the display time zone, as `YYYY-MM-DD`. */
 export const localDay = (ms: number): string => dayKey.format(ms);
+
+/** A calendar day (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`, as the report writes it. */
+export const dayInWords = (date: string): string => formatCalendarDate(date);
+
+/** A file's size: `840 bytes`, `182 KB`, `1.4 MB`. */
+export function fileSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return dash;
+  if (bytes < 1024) return `${int.format(bytes)} bytes`;
+  if (bytes < 1024 * 1024) return `${int.format(Math.round(bytes / 1024))} KB`;
+  return `${one.format(bytes / (1024 * 1024))} MB`;
+}

@@ -7,6 +7,7 @@ import { isKiosk, navigate, routeOf, startRouter, type Route } from './router.js
 import { alertsView } from './views/alerts-view.js';
 import { fleetView } from './views/fleet-view.js';
 import { recentView } from './views/recent-view.js';
+import { reportsView } from './views/reports-view.js';
 import { rideView } from './views/ride-view.js';
 import { buildShell, type Shell } from './views/shell.js';
 import { signInView } from './views/sign-in-view.js';
@@ -43,6 +44,8 @@ function viewOf(route: Route, ctx: ViewContext): View {
       return recentView(ctx, route.range);
     case 'alerts':
       return alertsView(ctx);
+    case 'reports':
+      return reportsView(ctx, route.day);
     case 'sign-in':
     case 'not-found':
       return {

@@ -1,4 +1,4 @@
-// The page, range and ride live in the URL, so that a view can be shared or bookmarked.
+// The page, range, ride and report day live in the URL, so that a view can be shared or bookmarked.
 
 /** The ranges of Recent rides. */
 export const RANGES = ['1h', '6h', '12h', '24h', '7d'] as const;
@@ -14,6 +14,8 @@ export type Route =
   | { readonly kind: 'ride'; readonly rideId: number }
   | { readonly kind: 'recent'; readonly range: Range }
   | { readonly kind: 'alerts' }
+  /** `day`: the day chosen under "Any day" (`YYYY-MM-DD`); null for the latest complete one. */
+  | { readonly kind: 'reports'; readonly day: string | null }
   | { readonly kind: 'sign-in' }
   | { readonly kind: 'not-found'; readonly path: string };
 
@@ -27,6 +29,10 @@ export function routeOf(loc: { pathname: string; search: string }): Route {
   if (path === '/') return { kind: 'fleet', sort: oneOf(SORTS, q.get('sort'), 'bike') };
   if (path === '/recent') return { kind: 'recent', range: oneOf(RANGES, q.get('range'), '12h') };
   if (path === '/alerts') return { kind: 'alerts' };
+  if (path === '/reports') {
+    const day = q.get('day');
+    return { kind: 'reports', day: day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null };
+  }
   if (path === '/sign-in') return { kind: 'sign-in' };
   const ride = /^\/rides\/(\d{1,15})$/.exec(path);
   if (ride) return { kind: 'ride', rideId: Number(ride[1]) };
@@ -56,6 +62,10 @@ export function hrefOf(route: Route): string {
       break;
     case 'alerts':
       path = '/alerts';
+      break;
+    case 'reports':
+      path = '/reports';
+      if (route.day) q.set('day', route.day);
       break;
     case 'sign-in':
       path = '/sign-in';

@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { ZodType } from 'zod';
+import type { ReportPdfs } from '../../src/api/api-deps.js';
 import type { SessionLifetime } from '../../src/api/session-cache.js';
 import { buildHttpServer } from '../../src/app/http-server.js';
 import { createApiKey, type ApiRole } from '../../src/store/api-keys.repository.js';
@@ -38,6 +39,8 @@ export async function apiHarness(
     logger?: Logger;
     sessionLifetime?: SessionLifetime;
     trustProxy?: boolean;
+    /** Builds report PDFs (none without it). */
+    reports?: ReportPdfs;
   } = {},
 ): Promise<ApiHarness> {
   const app = await buildHttpServer({
@@ -48,6 +51,7 @@ export async function apiHarness(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
+    ...(opts.reports ? { reports: opts.reports } : {}),
   });
   const suffix = Math.random().toString(36).slice(2, 8);
   const admin = await makeKey(db, `admin-${suffix}`, 'admin');

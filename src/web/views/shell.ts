@@ -15,10 +15,11 @@ export interface Shell {
   destroy(): void;
 }
 
-const NAV: { kind: 'fleet' | 'recent' | 'alerts'; label: string; route: Route }[] = [
+const NAV: { kind: 'fleet' | 'recent' | 'alerts' | 'reports'; label: string; route: Route }[] = [
   { kind: 'fleet', label: 'Fleet now', route: { kind: 'fleet', sort: 'bike' } },
   { kind: 'recent', label: 'Recent rides', route: { kind: 'recent', range: '12h' } },
   { kind: 'alerts', label: 'Alerts', route: { kind: 'alerts' } },
+  { kind: 'reports', label: 'Reports', route: { kind: 'reports', day: null } },
 ];
 
 /** Builds the frame. `onSignOut` runs when the person signs out. */
