@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
 import { startMailService } from './app/mail-service.js';
 import { openDatabase } from './app/open-db.js';
@@ -9,7 +9,10 @@ import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { runStart } from './app/start.js';
 import { runServe } from './app/serve.js';
 import { runKeys } from './app/keys-command.js';
+import { runReportCommand } from './app/report-command.js';
+import { startReportService } from './app/report-service.js';
 import { loadConfig, type Config } from './config.js';
+import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
@@ -96,7 +99,9 @@ function context(): {
 
 const program = new Command('deloton')
   .description('Deloton data platform: bike feed ingestion, alerts, dashboard, reports and API')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage mistakes exit 2, as the CLI's own usage errors do; subcommands inherit this.
+  .exitOverride();
 
 simOptions(
   program
@@ -212,6 +217,51 @@ program
     }
   });
 
+const calendarDate = (v: string): string => {
+  const parsed = parseCalendarDate(v);
+  if (parsed.kind === 'reject') throw new InvalidArgumentError(parsed.reason);
+  return parsed.date;
+};
+const addresses = (v: string): string[] => {
+  const list = v.split(',').map((a) => a.trim());
+  const bad = list.filter((a) => !/^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/.test(a));
+  if (bad.length > 0)
+    throw new InvalidArgumentError(`not an email address: ${bad.map((a) => `"${a}"`).join(', ')}`);
+  return [...new Set(list)];
+};
+program
+  .command('report')
+  .description(
+    'build the daily report of one day (DISPLAY_TIMEZONE): write the PDF, mail it, or both',
+  )
+  .requiredOption('--date <day>', 'the day, as YYYY-MM-DD or DD-MM-YYYY', calendarDate)
+  .option('--out <file.pdf>', 'write the PDF here (default without --send: deloton-report-DAY.pdf)')
+  .option('--send', 'mail it (SMTP_URL) to --to or REPORT_RECIPIENTS')
+  .option('--to <addr,...>', 'recipients instead of REPORT_RECIPIENTS', addresses)
+  .action(async (f: { date: string; out?: string; send?: boolean; to?: string[] }) => {
+    const { config, logger } = context();
+    if (f.to && !f.send) throw new DelotonError('cli_usage', '--to needs --send');
+    await runReportCommand(config, logger, {
+      date: f.date,
+      out: f.out ?? null,
+      send: f.send === true,
+      to: f.to ?? null,
+    });
+  });
+
+program
+  .command('reports')
+  .description('run the daily report schedule (REPORT_CRON, REPORT_RECIPIENTS) until stopped')
+  .action(async () => {
+    const { config, logger, signal } = context();
+    const db = await openDatabase(config, logger);
+    try {
+      await startReportService({ db, config, logger, signal });
+    } finally {
+      await db.close();
+    }
+  });
+
 program
   .command('db')
   .description('database administration')
@@ -224,9 +274,11 @@ program
   });
 
 program.parseAsync().catch((e: unknown) => {
+  // Commander has printed what was wrong (or the help asked for) already.
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   if (e instanceof DelotonError) {
     process.stderr.write(`deloton: ${e.message}\n`);
-    process.exit(e.code === 'cli_usage' ? 2 : 1);
+    process.exit(e.code === 'cli_usage' || e.code === 'report_day_invalid' ? 2 : 1);
   }
   process.stderr.write(`deloton: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { buildHttpServer, httpSettings } from './http-server.js';
 import { listenOn } from './http-listen.js';
 import { openDatabase } from './open-db.js';
+import { reportPdfs } from './report-service.js';
 
 /** `deloton serve`: the HTTP server alone (API, docs, health, metrics); stateless, scale at will. */
 export async function runServe(config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
@@ -12,6 +13,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
       db,
       logger,
       ...httpSettings(config),
+      reports: reportPdfs(db, config),
     });
     try {
       await listenOn(http, config, logger);

@@ -5,6 +5,7 @@ import { listenOn, offerFirstAdminKey } from './http-listen.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import { newMailWorkerStats } from '../alerts/mail-worker.js';
 import { startMailService } from './mail-service.js';
+import { reportPdfs, startReportService } from './report-service.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
 
@@ -29,6 +30,7 @@ export async function runStart(
     ...httpSettings(config),
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
+    reports: reportPdfs(db, config),
   });
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
@@ -42,7 +44,8 @@ export async function runStart(
       signal,
       ...(mailStats ? { stats: mailStats } : {}),
     });
-    await Promise.all([ingest.done, mail]);
+    const reports = startReportService({ db, config, logger, signal });
+    await Promise.all([ingest.done, mail, reports]);
     logger.info('stopped cleanly');
   } finally {
     // Ingest has committed its last batch by now (or failed); stop serving, then close the database.

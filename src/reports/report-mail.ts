@@ -80,6 +80,8 @@ export function reportMail(o: {
     '',
     ...rows.map((r) => `${r.label}: ${r.value} (${r.change})`),
     '',
+    'What changed',
+    '',
     ...s.whatChanged,
     '',
     `The full report, with charts and tables, is attached: ${fileName}.`,

@@ -206,6 +206,7 @@ function dayReport(shape: DayShape): DailyReport {
     totals,
     dayBefore,
     weekAverage,
+    weekDays: 7,
     byGender: GENDERS.map((gender, i) => ({
       gender,
       rideCount: byGenderRides[i]!,

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { ReportPdfs } from '../api/api-deps.js';
+import type { Config } from '../config.js';
+import { senderDomain } from '../mail/alert-mail.js';
+import { buildDailyReport } from '../reports/report-builder.js';
+import { renderReportPdf } from '../reports/report-pdf.js';
+import { runReportScheduler, type ReportSchedulerStats } from '../reports/report-scheduler.js';
+import type { Db } from '../store/db.js';
+import { buildMailer } from './mail-service.js';
+
+/** The API's report builder: a day's report read now and laid out for the caller's role. */
+export function reportPdfs(db: Db, config: Config, now: () => number = Date.now): ReportPdfs {
+  return {
+    build: async (date, audience) =>
+      renderReportPdf(
+        await buildDailyReport({
+          db,
+          date,
+          timeZone: config.displayTimeZone,
+          audience,
+          nowMs: now(),
+        }),
+      ),
+  };
+}
+
+/** Runs the daily report schedule (REPORT_CRON) until `signal` aborts; mails when it can. */
+export async function startReportService(opts: {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  signal: AbortSignal;
+  stats?: ReportSchedulerStats;
+}): Promise<ReportSchedulerStats> {
+  const mailer = buildMailer(opts.config);
+  if (opts.config.reports.recipients.length > 0 && !mailer.delivers)
+    opts.logger.warn(
+      'REPORT_RECIPIENTS is set but SMTP_URL is not: reports are stored, not mailed',
+    );
+  try {
+    return await runReportScheduler({
+      db: opts.db,
+      mailer,
+      logger: opts.logger,
+      signal: opts.signal,
+      schedule: { cron: opts.config.reports.cron, timeZone: opts.config.displayTimeZone },
+      recipients: opts.config.reports.recipients,
+      domain: senderDomain(opts.config.mail.from),
+      ...(opts.stats ? { stats: opts.stats } : {}),
+    });
+  } finally {
+    await mailer.close();
+  }
+}
