@@ -148,10 +148,11 @@ describeEachDb('API reports', (get) => {
     );
     expect(reports.builds).toEqual([{ date: '2022-07-07', audience: 'admin' }]);
     const text = pdfText(built);
-    expect(text).toContain('Audience admin');
+    expect(text).toContain('Thursday 7 July 2022');
     const names = await namesOf('2022-07-07');
     expect(names.length).toBeGreaterThan(2);
-    for (const name of names) expect(text).toContain(name);
+    // The most active riders and the alerts' riders are named: some of the day's riders.
+    expect(names.filter((name) => text.includes(name)).length).toBeGreaterThan(0);
   });
 
   it('gives a viewer a PDF built for viewers, naming no rider, even when one is stored', async () => {
@@ -169,8 +170,7 @@ describeEachDb('API reports', (get) => {
     expect(Buffer.compare(body, stored)).not.toBe(0);
     expect(reports.builds).toEqual([{ date: '2022-07-06', audience: 'viewer' }]);
     const text = pdfText(body);
-    expect(text).toContain('Day 2022-07-06');
-    expect(text).toContain('Audience viewer');
+    expect(text).toContain('Wednesday 6 July 2022');
     expect(text).toMatch(/Rider \d+/);
     const names = await namesOf('2022-07-06');
     expect(names.length).toBeGreaterThan(2);

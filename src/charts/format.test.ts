@@ -11,8 +11,6 @@ import {
   formatElapsed,
   formatInteger,
   formatKj,
-  formatLongDate,
-  formatDayOfMonth,
   formatPercent,
   formatSignedPercent,
   formatWatts,
@@ -80,13 +78,6 @@ describe('times', () => {
     expect(formatZoneName(SUMMER, 'Europe/London')).toBe('BST');
     expect(formatZoneName(WINTER, 'Europe/London')).toBe('GMT');
     expect(formatZoneName(SUMMER, 'UTC')).toBe('UTC');
-  });
-
-  it('name a calendar day in words, without the comma Intl puts after the weekday', () => {
-    expect(formatLongDate('2026-12-03')).toBe('Thursday 3 December 2026');
-    expect(formatLongDate('2024-10-27')).toBe('Sunday 27 October 2024');
-    expect(formatDayOfMonth('2026-12-03')).toBe('3 December');
-    expect(() => formatLongDate('3 Dec 2026')).toThrow(RangeError);
   });
 
   it('refuse a zone that does not exist', () => {

@@ -165,33 +165,3 @@ export function formatSignedPercent(percent: number): string {
   if (rounded === 0) return formatPercent(0);
   return `${rounded > 0 ? '+' : MINUS}${formatPercent(Math.abs(rounded))}`;
 }
-
-const CALENDAR_DAY = new Intl.DateTimeFormat(LOCALE, {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/** The parts of a `YYYY-MM-DD` calendar day (no time zone: it names a day, not an instant). */
-function calendarParts(dateKey: string): Record<'weekday' | 'day' | 'month' | 'year', string> {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateKey);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD day: ${dateKey}`);
-  const parts = CALENDAR_DAY.formatToParts(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return { weekday: part('weekday'), day: part('day'), month: part('month'), year: part('year') };
-}
-
-/** A calendar day (`YYYY-MM-DD`) in words: `Thursday 3 December 2026`. */
-export function formatLongDate(dateKey: string): string {
-  const p = calendarParts(dateKey);
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-}
-
-/** A calendar day (`YYYY-MM-DD`) as a day of its month: `3 December`. */
-export function formatDayOfMonth(dateKey: string): string {
-  const p = calendarParts(dateKey);
-  return `${p.day} ${p.month}`;
-}

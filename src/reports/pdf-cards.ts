@@ -111,7 +111,9 @@ function drawCard(
   const week = report.weekAverage[card.figure];
   const context = [
     `day before ${before === null ? 'none' : card.format(before)}`,
-    `7-day average ${week === null ? 'none' : card.format(week)}`,
+    report.weekDays === 0
+      ? 'no rides in the week before'
+      : `7-day average ${week === null ? 'none' : card.format(week)}`,
   ];
   doc.font(FONT.regular).fontSize(7.5).fillColor(INK.muted);
   const oneLine = context.join(' \u00b7 ');
@@ -137,18 +139,23 @@ function drawChange(
   y: number,
   width: number,
 ): void {
-  doc.font(FONT.semibold).fontSize(9).fillColor(INK.text);
+  const quiet = (words: string) => {
+    doc.font(FONT.regular).fontSize(9).fillColor(INK.muted);
+    doc.text(fitText(doc, words, width), x, y, placed(width));
+  };
+  // A day not yet over is not compared with whole days (as the what-changed paragraph says).
+  if (report.partial) return quiet('not compared yet');
   if (pct === null) {
     const before = report.dayBefore[card.figure];
-    const why =
+    return quiet(
       report.totals[card.figure] === null
         ? 'no readings this day'
         : before === 0
           ? 'none the day before to compare'
-          : 'no readings the day before';
-    doc.font(FONT.regular).fillColor(INK.muted).text(why, x, y, placed(width));
-    return;
+          : 'no readings the day before',
+    );
   }
+  doc.font(FONT.semibold).fontSize(9).fillColor(INK.text);
   const size = 7;
   const mid = y + 5.5;
   const steady = Math.abs(pct) < STEADY_PCT;
@@ -166,5 +173,6 @@ function drawChange(
   const words = steady
     ? 'no change on the day before'
     : `${formatSignedPercent(pct)} on the day before`;
-  doc.text(words, x + size + 5, y, placed(width - size - 5, { features: [...TNUM] }));
+  const room = width - size - 5;
+  doc.text(fitText(doc, words, room, true), x + size + 5, y, placed(room, { features: [...TNUM] }));
 }

@@ -65,8 +65,8 @@ export function reportCharts(report: DailyReport): ReportChart[] {
       heightPx: 270,
       option: powerOverTimeChart(power, { ...opts, measure: 'power' }),
     },
-    { name: 'age-bands', heightPx: 290, option: ageBandsChart(report.byAgeBand, opts) },
-    { name: 'heart-rate-zones', heightPx: 310, option: heartRateZonesChart(report.byZone, opts) },
+    { name: 'age-bands', heightPx: 270, option: ageBandsChart(report.byAgeBand, opts) },
+    { name: 'heart-rate-zones', heightPx: 296, option: heartRateZonesChart(report.byZone, opts) },
   ];
 }
 

@@ -38,7 +38,7 @@ const TITLE_PT = 12;
 const INTRO_PT = 8.5;
 const HEAD_PT = 8;
 const CELL_PT = 9;
-const ROW_H = 19;
+const ROW_H = 18;
 const HEAD_H = 20;
 const CELL_PAD = 6;
 /** A table starts on a new page unless its title, header and this many rows fit. */

@@ -1,7 +1,7 @@
 // The morning mail: the headline figures and the what-changed paragraph as HTML and text, the
 // PDF attached. Written from the summary stored with the PDF, so a resend after a restart says
 // exactly what the first attempt would have.
-import { formatCalendarDate, formatInteger } from '../charts/format.js';
+import { formatCalendarDate, formatInteger, formatPercent } from '../charts/format.js';
 import { escapeHtml } from '../mail/html.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { PeriodTotals } from '../store/day-totals.repository.js';
@@ -47,7 +47,7 @@ function changeWords(today: number | null, before: number | null): string {
   if (p === null) return before === 0 && (today ?? 0) > 0 ? 'none the day before' : '–';
   const rounded = Math.round(p);
   if (rounded === 0) return 'unchanged';
-  return `${rounded > 0 ? '▲ up' : '▼ down'} ${formatInteger(Math.abs(rounded))}%`;
+  return `${rounded > 0 ? '▲ up' : '▼ down'} ${formatPercent(Math.abs(rounded))}`;
 }
 
 /** The mail of one day's report to one recipient, the PDF attached. */

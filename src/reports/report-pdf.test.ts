@@ -91,11 +91,14 @@ describe('the daily report PDF', () => {
     expect(flat).toContain('\u22121 % on the day before');
     expect(flat).toContain(`day before ${formatInteger(report.dayBefore.rideCount)}`);
     expect(flat).toContain(`7-day average ${formatInteger(report.weekAverage.rideCount)}`);
-    for (const sentence of report.whatChanged) expect(flat).toContain(sentence);
+    // A line may break after a hyphen ("7-" / "day"): the sentence reads whole without that break.
+    const prose = flat.replace(/- /g, '-');
+    expect(report.whatChanged.length).toBeGreaterThan(1);
+    for (const sentence of report.whatChanged) expect(prose).toContain(sentence);
     // Page 1 holds the figures and the paragraph on its own.
     const page1 = layout.split('\f')[0]!.replace(/\s+/g, ' ');
     expect(page1).toContain('What changed');
-    expect(page1).toContain(report.whatChanged.at(-1));
+    expect(page1.replace(/- /g, '-')).toContain(report.whatChanged.at(-1));
   });
 
   it('numbers its pages, carries its metadata, and is the same bytes for the same model', async () => {
@@ -179,11 +182,22 @@ describe('the daily report PDF', () => {
     expect(layout).toMatch(/^\s*08:30\s+SN-041755/m);
   });
 
+  it('says how many days the weekly average is over when the week had days without rides', async () => {
+    const { flat } = await read('short-week', sampleReport({ weekDays: 3 }));
+    expect(flat).toContain('with the average of the 3 days with rides in the 7 before it.');
+    const none = await read('no-week', sampleReport({ weekDays: 0 }));
+    expect(none.flat.match(/no rides in the week before/g)).toHaveLength(8);
+  });
+
   it('says so in the header of a day not yet over', () => {
     const { flat, pages } = run('partial');
     expect(flat).toContain('Thursday 3 December 2026, so far, as of 14:05 · times in GMT');
     expect(flat.match(/so far, as of 14:05/g)).toHaveLength(pages);
     expect(flat).toContain('How is Thursday 3 December 2026 going?');
+    // Not compared with whole days, as the what-changed paragraph says.
+    expect(flat.match(/not compared yet/g)).toHaveLength(8);
+    expect(flat).not.toContain('on the day before');
+    expect(flat).toContain('When did riders start their rides so far on 3 December?');
   });
 
   it('gives a day without rides one short page: the zeros and a sentence, no charts or tables', () => {

@@ -2,7 +2,7 @@
 // figures and what changed), then the charts (vectors) and the tables. A day without rides gets
 // one short page. The same model gives the same bytes: the dates come from the model.
 import PDFDocument from 'pdfkit';
-import { formatClock } from '../charts/index.js';
+import { formatClock, formatCount } from '../charts/index.js';
 import type { DailyReport } from './daily-report.js';
 import { drawHeadlineCards } from './pdf-cards.js';
 import { drawChart, reportCharts } from './pdf-charts.js';
@@ -39,9 +39,14 @@ export async function renderReportPdf(report: DailyReport): Promise<Uint8Array> 
   drawHeadlineCards(flow, report);
   flow.advance(22);
   if (report.totals.rideCount === 0) {
-    paragraph(flow, `No rides were recorded on ${day}${report.partial ? ' so far' : ''}.`, 12);
-    flow.advance(16);
-    drawWhatChanged(flow, report);
+    // The figures say the rest; the what-changed paragraph would only repeat this.
+    const before = report.dayBefore.rideCount;
+    paragraph(
+      flow,
+      `No rides were recorded on ${day}${report.partial ? ' so far' : ''}.` +
+        (before > 0 ? ` The day before had ${formatCount(before, 'ride', 'rides')}.` : ''),
+      12,
+    );
   } else {
     drawWhatChanged(flow, report);
     for (const chart of reportCharts(report)) drawChart(flow, chart);
@@ -65,17 +70,24 @@ function drawOpening(flow: Flow, report: DailyReport): void {
     { width: CONTENT_WIDTH },
   );
   flow.y = doc.y + 4;
-  const partial = report.partial
-    ? `The day is not over: these figures are as of ${formatClock(report.generatedAtMs, report.timeZone)}. `
-    : '';
+  const compared = report.partial
+    ? `The day is not over: these figures are as of ${formatClock(report.generatedAtMs, report.timeZone)}, and are not compared with whole days yet.`
+    : `Each figure is compared with the day before and with the average of ${weekWords(report.weekDays)}.`;
   paragraph(
     flow,
-    `${partial}Each figure is compared with the day before and with the average of the 7 days ` +
-      `before it. Times are in ${zoneWords(report)} (${report.timeZone}).`,
+    `${compared} Times are in ${zoneWords(report)} (${report.timeZone}).`,
     9.5,
     INK.muted,
   );
   flow.advance(8);
+}
+
+/** Which days the weekly average is over, in words. */
+function weekWords(days: number): string {
+  if (days >= 7) return 'the 7 days before it';
+  if (days === 0) return 'the 7 days before it, which had no rides';
+  if (days === 1) return 'the only day with rides in the 7 before it';
+  return `the ${formatCount(days, 'day', 'days')} with rides in the 7 before it`;
 }
 
 /** The "what changed" paragraph, when the model has one. */

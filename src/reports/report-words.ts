@@ -1,13 +1,13 @@
 // The report's model in words: the day, the time zone, who a rider is, what an alert's mail did.
 // Figures themselves are formatted by charts/format.ts, the same en-GB formatters as the dashboard.
-import { formatClock, formatDayOfMonth, formatLongDate, formatZoneName } from '../charts/index.js';
+import { formatCalendarDate, formatClock, formatZoneName } from '../charts/index.js';
 import type { DailyReport, ReportAlert } from './daily-report.js';
 
 const HOUR_MS = 3_600_000;
 
 /** The report's day in words: `Thursday 3 December 2026`. */
 export function dayWords(report: DailyReport): string {
-  return formatLongDate(report.date);
+  return formatCalendarDate(report.date);
 }
 
 /**
@@ -15,7 +15,7 @@ export function dayWords(report: DailyReport): string {
  * demand may be of any day, and a PDF is read days later.
  */
 export function rangeWords(report: DailyReport): string {
-  return `${report.partial ? 'so far on' : 'on'} ${formatDayOfMonth(report.date)}`;
+  return `${report.partial ? 'so far on' : 'on'} ${formatCalendarDate(report.date, 'short')}`;
 }
 
 /** The zone names the day's clock times are in: `GMT`, or `BST, then GMT` the day clocks change. */

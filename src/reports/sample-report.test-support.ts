@@ -8,11 +8,11 @@ import type { PeriodTotals } from '../store/day-totals.repository.js';
 import {
   MAX_ALERTS,
   type DailyReport,
-  type FigureChange,
   type ReportAlert,
   type ReportHour,
   type ReportRider,
 } from './daily-report.js';
+import { figureChanges, whatChanged } from './what-changed.js';
 
 const HOUR_MS = 3_600_000;
 const TIME_ZONE = 'Europe/London';
@@ -123,27 +123,6 @@ function sampleAlerts(fromMs: number, count: number, named: boolean): ReportAler
   });
 }
 
-/** Each figure of the day against the day before and the week, largest changes first. */
-function changesOf(
-  totals: PeriodTotals,
-  dayBefore: PeriodTotals,
-  week: PeriodTotals,
-): FigureChange[] {
-  const pct = (a: number | null, b: number | null) =>
-    a === null || b === null || b === 0 ? null : ((a - b) / b) * 100;
-  const figures = ['rideCount', 'totalEnergyKj', 'alerts', 'avgPowerW'] as const;
-  return figures
-    .map((figure) => ({
-      figure,
-      today: totals[figure],
-      dayBefore: dayBefore[figure],
-      weekAverage: week[figure],
-      vsDayBeforePct: pct(totals[figure], dayBefore[figure]),
-      vsWeekPct: pct(totals[figure], week[figure]),
-    }))
-    .sort((a, b) => Math.abs(b.vsDayBeforePct ?? 0) - Math.abs(a.vsDayBeforePct ?? 0));
-}
-
 interface DayShape {
   readonly date: string;
   readonly fromMs: number;
@@ -227,20 +206,22 @@ function dayReport(shape: DayShape): DailyReport {
     })),
     topRiders: sampleRiders(true),
     alerts: sampleAlerts(shape.fromMs, Math.min(shape.alerts, MAX_ALERTS), true),
-    changes: changesOf(totals, dayBefore, weekAverage),
-    whatChanged: [
-      `Rides rose by 12 % to ${rideCount.toLocaleString('en-GB')}, the busiest Thursday in four weeks.`,
-      'Riders put out 16 % more energy than the day before, most of it between 17:00 and 20:00.',
-      `Heart-rate alerts rose from ${dayBefore.alerts} to ${shape.alerts}; all but one were for a high rate.`,
-      'Average power held steady at 172 W (167 W the day before).',
-    ],
+    changes: [],
+    whatChanged: [],
   };
+}
+
+/** The report with its changes and "what changed" sentences worded as the builder words them. */
+function worded(report: DailyReport): DailyReport {
+  const weekAverage = report.weekDays === 0 ? null : report.weekAverage;
+  const changes = figureChanges(report.totals, report.dayBefore, weekAverage);
+  return { ...report, changes, whatChanged: whatChanged({ ...report, weekAverage, changes }) };
 }
 
 /** An ordinary busy day: Thursday 3 December 2026 in London, about 300 rides, 7 alerts. */
 export function sampleReport(overrides: Partial<DailyReport> = {}): DailyReport {
   const fromMs = Date.UTC(2026, 11, 3);
-  return {
+  return worded({
     ...dayReport({
       date: '2026-12-03',
       fromMs,
@@ -249,7 +230,7 @@ export function sampleReport(overrides: Partial<DailyReport> = {}): DailyReport 
       alerts: 7,
     }),
     ...overrides,
-  };
+  });
 }
 
 /**
@@ -268,13 +249,13 @@ export function sampleDstReport(overrides: Partial<DailyReport> = {}): DailyRepo
   const alerts = day.alerts.map((a, i) =>
     i === 0 ? { ...a, detectedAtMs: fromMs + 2.5 * HOUR_MS } : a,
   );
-  return { ...day, alerts, ...overrides };
+  return worded({ ...day, alerts, ...overrides });
 }
 
 /** A very busy day with more alerts (52) than the report lists (MAX_ALERTS). */
 export function sampleBusyReport(overrides: Partial<DailyReport> = {}): DailyReport {
   const fromMs = Date.UTC(2026, 11, 3);
-  return {
+  return worded({
     ...dayReport({
       date: '2026-12-03',
       fromMs,
@@ -283,7 +264,7 @@ export function sampleBusyReport(overrides: Partial<DailyReport> = {}): DailyRep
       alerts: 52,
     }),
     ...overrides,
-  };
+  });
 }
 
 /** The same day as a viewer's report: no rider is named. */
@@ -319,15 +300,13 @@ export function sampleEmptyReport(overrides: Partial<DailyReport> = {}): DailyRe
     scale: 0,
     alerts: 0,
   });
-  return {
+  return worded({
     ...full,
     totals: zero,
     dayBefore: before,
     weekAverage: sampleReport().weekAverage,
     topRiders: [],
     alerts: [],
-    changes: changesOf(zero, before, full.weekAverage),
-    whatChanged: [`No rides, against ${before.rideCount.toLocaleString('en-GB')} the day before.`],
     ...overrides,
-  };
+  });
 }

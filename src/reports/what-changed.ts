@@ -8,6 +8,7 @@ import {
   formatDuration,
   formatInteger,
   formatKj,
+  formatPercent,
   formatWatts,
 } from '../charts/format.js';
 import type { PeriodTotals } from '../store/day-totals.repository.js';
@@ -85,7 +86,8 @@ export interface WhatChangedInput {
   readonly changes: readonly FigureChange[];
 }
 
-const pct = (p: number): string => `${formatInteger(Math.abs(p))}%`;
+// The dashboard's and the PDF's percent style (`18 %`), in sentences too.
+const pct = (p: number): string => formatPercent(Math.abs(p));
 
 /** The sentences of the "what changed" paragraph. */
 export function whatChanged(i: WhatChangedInput): string[] {
@@ -144,7 +146,7 @@ function comparison(
     notable.filter((c) => (c[by] ?? 0) < 0),
     by,
   );
-  if (!rise && !fall) return `${lead}, every figure was within ${NOTABLE_PCT}%.`;
+  if (!rise && !fall) return `${lead}, every figure was within ${formatPercent(NOTABLE_PCT)}.`;
   const words = (c: FigureChange, verb: string): string => {
     const w = FIGURE_WORDS[c.figure as ComparedFigure];
     const of = (v: number | null) => (v === null ? 'none' : w.format(v));

@@ -1,12 +1,11 @@
-// A stand-in for the report builder (the reports lane's, wired in app/): a real, small PDF made
-// by pdfkit that names the day and the audience and, for an admin only, the day's riders read
-// from the database, so that tests can tell an admin's PDF from a viewer's by its text.
+// Report PDFs for the API's tests: the real builder, counting its builds, and small text PDFs
+// standing in for reports stored earlier.
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
 import type { ReportAudience, ReportPdfs } from '../../src/api/api-deps.js';
-import { calendarDay } from '../../src/domain/calendar-day.js';
+import { buildDailyReport } from '../../src/reports/report-builder.js';
+import { renderReportPdf } from '../../src/reports/report-pdf.js';
 import type { Db } from '../../src/store/db.js';
-import { ridesStartedBetween } from '../../src/store/rides.repository.js';
 
 /** A PDF of lines of text. */
 export function textPdf(title: string, lines: readonly string[]): Promise<Buffer> {
@@ -24,7 +23,7 @@ export function textPdf(title: string, lines: readonly string[]): Promise<Buffer
   return done;
 }
 
-/** Report PDFs built from the database, counting the builds it makes. */
+/** The real report builder (as app/ wires it), counting the builds it makes. */
 export function testReportPdfs(
   db: Db,
   timeZone: string,
@@ -34,21 +33,9 @@ export function testReportPdfs(
     builds,
     build: async (date, audience) => {
       builds.push({ date, audience });
-      const day = calendarDay(date, timeZone);
-      const rides = await ridesStartedBetween(db, day.fromMs, day.untilMs);
-      const riders = new Map<number, string>();
-      for (const r of rides)
-        if (r.has_rider)
-          riders.set(r.rider_id, [r.title, r.first_name, r.last_name].filter(Boolean).join(' '));
-      const lines = [
-        `Day ${date}`,
-        `Audience ${audience}`,
-        `Rides ${rides.length}`,
-        ...[...riders].map(([id, name]) =>
-          audience === 'admin' ? `${name} (${id})` : `Rider ${id}`,
-        ),
-      ];
-      return textPdf(`Deloton daily report ${date}`, lines);
+      return renderReportPdf(
+        await buildDailyReport({ db, date, timeZone, audience, nowMs: Date.now() }),
+      );
     },
   };
 }
