@@ -12,6 +12,7 @@ const BENCHES = [
   'api',
   'metrics-scrape',
   'live',
+  'report',
 ] as const;
 
 // Ctrl-C reaches the running benchmark too (same process group); it cleans up and exits, and then

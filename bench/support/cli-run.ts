@@ -46,11 +46,15 @@ function parseLine(line: string): LogLine | null {
   }
 }
 
-/** Runs `node dist/cli.js ...args` with `env` added to ours; fails unless it exits 0. */
+/**
+ * Runs `node dist/cli.js ...args` with `env` added to ours; fails unless it exits 0. RSS is
+ * sampled every `rssEveryMs` (a short run needs short intervals to catch its peak).
+ */
 export async function runCli(
   args: readonly string[],
   env: Record<string, string>,
   cwd: string,
+  rssEveryMs = 100,
 ): Promise<CliRun> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
@@ -63,7 +67,7 @@ export async function runCli(
   onCleanup(`kill cli ${pid}`, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const rss = sampleRss(pid);
+  const rss = sampleRss(pid, rssEveryMs);
   const logs: LogLine[] = [];
   let other = '';
   let partial = '';
