@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import { DelotonError } from '../src/domain/errors.js';
 import { buildDailyReport } from '../src/reports/report-builder.js';
+import { eraseRider } from '../src/store/riders.repository.js';
 import { describeEachDb } from './support/databases.js';
 import {
   expectedFigures,
@@ -107,6 +108,42 @@ describeEachDb('daily report figures', (get) => {
         nowMs: LATER,
       }),
     ).rejects.toSatisfy((e) => e instanceof DelotonError && e.code === 'report_day_invalid');
+  });
+
+  it("drops a stored PDF that may name an erased rider; the day's is built again without them", async () => {
+    const { db } = get();
+    await seedReportDays(db);
+    const report = await buildDailyReport({
+      db,
+      date: REPORT_DAY,
+      timeZone: REPORT_ZONE,
+      audience: 'admin',
+      nowMs: LATER,
+    });
+    const top = report.topRiders[0]!;
+    await db.query(
+      `INSERT INTO reports (day, time_zone, state, pdf, generated_at, summary)
+       VALUES ($1, $2, 'sent', $3, now(), '{}'), ('2022-07-01', $2, 'sent', $3, now(), '{}')`,
+      [REPORT_DAY, REPORT_ZONE, new Uint8Array([37, 80, 68, 70])],
+    );
+    await db.transaction((tx) => eraseRider(tx, top.riderId, 'test'));
+    const rows = await db.query<{ day: string; pdf: Uint8Array | null; state: string }>(
+      'SELECT day, pdf, state FROM reports ORDER BY day',
+    );
+    // The day they rode loses its PDF (the record that it was sent stays); other days keep theirs.
+    expect(rows.map((r) => [r.day, r.pdf === null, r.state])).toEqual([
+      ['2022-07-01', false, 'sent'],
+      [REPORT_DAY, true, 'sent'],
+    ]);
+    const again = await buildDailyReport({
+      db,
+      date: REPORT_DAY,
+      timeZone: REPORT_ZONE,
+      audience: 'admin',
+      nowMs: LATER,
+    });
+    expect(again.topRiders.map((r) => r.riderId)).not.toContain(top.riderId);
+    expect(JSON.stringify(again)).not.toContain(top.name!);
   });
 
   it('cuts a day of 25 hours into 25 hours, and marks today as partial', async () => {

@@ -122,6 +122,15 @@ export async function eraseRider(
      SELECT (SELECT count(*) FROM x)::int AS readings, (SELECT count(*) FROM a)::int AS alerts`,
     [ids, riderId],
   );
+  // A stored report of a day they rode may name them (most active riders, alerts): its PDF goes,
+  // and the day's report is built again, without them, when it is next asked for.
+  await tx.query(
+    `UPDATE reports p SET pdf = NULL, summary = NULL, generated_at = NULL
+     WHERE p.pdf IS NOT NULL AND EXISTS (
+       SELECT 1 FROM unnest($1::timestamptz[]) AS s (at)
+       WHERE (s.at AT TIME ZONE p.time_zone)::date = p.day)`,
+    [rides.map((r) => r.started_at.toISOString())],
+  );
   const rejected = await deleteRejects(tx, rejectsNaming(riderId, rider?.email ?? null));
   // Nothing of theirs was stored (not even a rejected line naming them): nothing to record.
   if (!rider && ids.length === 0 && rejected === 0) return null;
