@@ -1,16 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
-import { startMailService } from './app/mail-service.js';
 import { openDatabase } from './app/open-db.js';
-import { runIngest } from './app/ingest-command.js';
-import { runSimulation } from './app/simulate.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
-import { runStart } from './app/start.js';
-import { runServe } from './app/serve.js';
-import { runKeys } from './app/keys-command.js';
-import { runReportCommand } from './app/report-command.js';
-import { startReportService } from './app/report-service.js';
 import { loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
@@ -97,6 +89,8 @@ function context(): {
   return { config, logger, signal: shutdownSignal(logger) };
 }
 
+// Each command imports what it runs when it runs: the report's charts, PDF and fonts (a second
+// of start-up) are loaded by the commands that make reports, not by `keys list`.
 const program = new Command('deloton')
   .description('Deloton data platform: bike feed ingestion, alerts, dashboard, reports and API')
   .showHelpAfterError()
@@ -111,6 +105,7 @@ simOptions(
   10,
 ).action(async (f: SimFlags & { source: string }) => {
   const { config, logger, signal } = context();
+  const { runStart } = await import('./app/start.js');
   await runStart(config, logger, parseSourceSpec(f.source), simulatorChoice(f, true), signal);
 });
 
@@ -124,6 +119,7 @@ simOptions(
 ).action(async (f: SimFlags & { source: string; untilIdle?: boolean }) => {
   const spec = parseSourceSpec(f.source);
   const { config, logger, signal } = context();
+  const { runIngest } = await import('./app/ingest-command.js');
   await runIngest(
     config,
     logger,
@@ -153,6 +149,7 @@ simOptions(
   const { config, logger, signal } = context();
   const sim = simulatorChoice(f, false);
   const target = f.out ? ({ kind: 'file', path: f.out } as const) : ({ kind: 'kafka' } as const);
+  const { runSimulation } = await import('./app/simulate.js');
   await runSimulation({ ...sim, target }, config, logger, signal);
 });
 
@@ -161,6 +158,7 @@ program
   .description('serve the staff API, its docs, health and metrics on PORT (no ingest)')
   .action(async () => {
     const { config, logger, signal } = context();
+    const { runServe } = await import('./app/serve.js');
     await runServe(config, logger, signal);
   });
 
@@ -183,6 +181,7 @@ keys
   .requiredOption('--name <name>', 'who or what the key is for (unique)', keyName)
   .action(async (f: { role: 'viewer' | 'admin'; name: string }) => {
     const { config, logger } = context();
+    const { runKeys } = await import('./app/keys-command.js');
     await runKeys(config, logger, { kind: 'create', name: f.name, role: f.role });
   });
 keys
@@ -191,6 +190,7 @@ keys
   .option('--json', 'as JSON')
   .action(async (f: { json?: boolean }) => {
     const { config, logger } = context();
+    const { runKeys } = await import('./app/keys-command.js');
     await runKeys(config, logger, { kind: 'list', json: f.json === true });
   });
 keys
@@ -199,6 +199,7 @@ keys
   .argument('<id-or-name>')
   .action(async (idOrName: string) => {
     const { config, logger } = context();
+    const { runKeys } = await import('./app/keys-command.js');
     await runKeys(config, logger, { kind: 'revoke', idOrName });
   });
 
@@ -211,6 +212,7 @@ program
       throw new DelotonError('config_invalid', 'deloton alerts needs SMTP_URL (smtp://host:port)');
     const db = await openDatabase(config, logger);
     try {
+      const { startMailService } = await import('./app/mail-service.js');
       await startMailService({ db, config, logger, signal });
     } finally {
       await db.close();
@@ -241,6 +243,7 @@ program
   .action(async (f: { date: string; out?: string; send?: boolean; to?: string[] }) => {
     const { config, logger } = context();
     if (f.to && !f.send) throw new DelotonError('cli_usage', '--to needs --send');
+    const { runReportCommand } = await import('./app/report-command.js');
     await runReportCommand(config, logger, {
       date: f.date,
       out: f.out ?? null,
@@ -256,6 +259,7 @@ program
     const { config, logger, signal } = context();
     const db = await openDatabase(config, logger);
     try {
+      const { startReportService } = await import('./app/report-service.js');
       await startReportService({ db, config, logger, signal });
     } finally {
       await db.close();

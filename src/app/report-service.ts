@@ -3,8 +3,7 @@ import type { ReportPdfs } from '../api/api-deps.js';
 import type { Config } from '../config.js';
 import { senderDomain } from '../mail/alert-mail.js';
 import { buildDailyReport } from '../reports/report-builder.js';
-import { renderReportPdf } from '../reports/report-pdf.js';
-import { runReportScheduler, type ReportSchedulerStats } from '../reports/report-scheduler.js';
+import type { ReportSchedulerStats } from '../reports/report-scheduler.js';
 import type { Db } from '../store/db.js';
 import { buildMailer } from './mail-service.js';
 
@@ -12,7 +11,8 @@ import { buildMailer } from './mail-service.js';
 export function reportPdfs(db: Db, config: Config, now: () => number = Date.now): ReportPdfs {
   return {
     build: async (date, audience) =>
-      renderReportPdf(
+      // The renderer (ECharts, pdfkit, fonts) loads on the first request, not with the server.
+      (await import('../reports/report-pdf.js')).renderReportPdf(
         await buildDailyReport({
           db,
           date,
@@ -38,6 +38,7 @@ export async function startReportService(opts: {
       'REPORT_RECIPIENTS is set but SMTP_URL is not: reports are stored, not mailed',
     );
   try {
+    const { runReportScheduler } = await import('../reports/report-scheduler.js');
     return await runReportScheduler({
       db: opts.db,
       mailer,
