@@ -69,7 +69,7 @@ describeEachDb('daily report figures', (get) => {
     expect(report.whatChanged[0]).toContain(
       `took ${want.rideCount} rides on Wednesday 6 July 2022`,
     );
-    expect(report.whatChanged[1]).toMatch(/^Against the day before, .* rose most, by \d+ %/);
+    expect(report.whatChanged[1]).toMatch(/^Against the day before, .* rose most, by [\d,]+ %/);
     // The week before holds one day with rides, the day before: it is not compared twice.
     expect(report.whatChanged).toHaveLength(2);
 

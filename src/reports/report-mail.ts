@@ -39,6 +39,7 @@ const LABELS: Record<(typeof COMPARED_FIGURES)[number], string> = {
   avgPowerW: 'Average power',
   avgHeartRate: 'Average heart rate',
   alerts: 'Heart-rate alerts',
+  secondsAboveMax: 'Time above maximum heart rate',
 };
 
 /** A change in words and sign, never by colour alone: `▲ 12% on the day before`. */
@@ -89,6 +90,8 @@ export function reportMail(o: {
     'Deloton',
   ].join('\n');
   const cell = 'padding:6px 12px;border-bottom:1px solid #d8dee4';
+  // A figure and its unit stay on one line, even in a phone's narrow column.
+  const figure = `${cell};text-align:right;white-space:nowrap`;
   const html = `<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;background:#ffffff;color:#1f2328;font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:15px;line-height:1.5">
@@ -101,7 +104,7 @@ export function reportMail(o: {
 ${rows
   .map(
     (r) =>
-      `<tr><td style="${cell}">${escapeHtml(r.label)}</td><td style="${cell};text-align:right;font-weight:600">${escapeHtml(r.value)}</td><td style="${cell};text-align:right">${escapeHtml(r.change)}</td></tr>`,
+      `<tr><td style="${cell}">${escapeHtml(r.label)}</td><td style="${figure};font-weight:600">${escapeHtml(r.value)}</td><td style="${figure}">${escapeHtml(r.change)}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>

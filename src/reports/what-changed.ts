@@ -23,6 +23,7 @@ export const COMPARED_FIGURES = [
   'avgPowerW',
   'avgHeartRate',
   'alerts',
+  'secondsAboveMax',
 ] as const satisfies readonly (keyof PeriodTotals)[];
 
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
@@ -38,6 +39,7 @@ export const FIGURE_WORDS: Readonly<
   avgPowerW: { name: 'average power', format: formatWatts },
   avgHeartRate: { name: 'average heart rate', format: formatBpm },
   alerts: { name: 'alerts', format: formatInteger },
+  secondsAboveMax: { name: 'time above maximum heart rate', format: formatDuration },
 };
 
 /** A change smaller than this (in percent) is not worth a sentence. */
@@ -130,39 +132,41 @@ export function whatChanged(i: WhatChangedInput): string[] {
   return sentences;
 }
 
-/** "Against X, energy rose most, by 18% (1,204 kJ against 1,020 kJ), and alerts fell most ..." */
+/**
+ * "Against X, alerts rose most, by 75 % (7 against 4), then energy, by 16 % (...); ride time
+ * fell most, by 8 % (...)": the two largest rises and the two largest falls of 5 % or more.
+ */
 function comparison(
   lead: string,
   changes: readonly FigureChange[],
   by: 'vsDayBeforePct' | 'vsWeekPct',
   base: 'dayBefore' | 'weekAverage',
 ): string {
-  const notable = changes.filter((c) => Math.abs(c[by] ?? 0) >= NOTABLE_PCT);
-  const rise = largest(
-    notable.filter((c) => (c[by] ?? 0) > 0),
-    by,
-  );
-  const fall = largest(
-    notable.filter((c) => (c[by] ?? 0) < 0),
-    by,
-  );
-  if (!rise && !fall) return `${lead}, every figure was within ${formatPercent(NOTABLE_PCT)}.`;
-  const words = (c: FigureChange, verb: string): string => {
+  const notable = [...changes]
+    .filter((c) => Math.abs(c[by] ?? 0) >= NOTABLE_PCT)
+    .sort((a, b) => Math.abs(b[by] ?? 0) - Math.abs(a[by] ?? 0));
+  const rises = notable.filter((c) => (c[by] ?? 0) > 0).slice(0, 2);
+  const falls = notable.filter((c) => (c[by] ?? 0) < 0).slice(0, 2);
+  const threshold = formatPercent(NOTABLE_PCT);
+  if (rises.length === 0 && falls.length === 0)
+    return `${lead}, every figure was within ${threshold}.`;
+  const one = (c: FigureChange): string => {
     const w = FIGURE_WORDS[c.figure as ComparedFigure];
     const of = (v: number | null) => (v === null ? 'none' : w.format(v));
-    return `${w.name} ${verb} most, by ${pct(c[by] ?? 0)} (${of(c.today)} against ${of(c[base])})`;
+    return `by ${pct(c[by] ?? 0)} (${of(c.today)} against ${of(c[base])})`;
   };
-  const parts = [rise ? words(rise, 'rose') : null, fall ? words(fall, 'fell') : null].filter(
-    (p): p is string => p !== null,
-  );
-  return `${lead}, ${parts.join(', and ')}.`;
-}
-
-function largest(
-  changes: readonly FigureChange[],
-  by: 'vsDayBeforePct' | 'vsWeekPct',
-): FigureChange | undefined {
-  return [...changes].sort((a, b) => Math.abs(b[by] ?? 0) - Math.abs(a[by] ?? 0))[0];
+  const name = (c: FigureChange) => FIGURE_WORDS[c.figure as ComparedFigure].name;
+  const moves = (list: readonly FigureChange[], verb: string, none: string): string => {
+    const [first, second] = list;
+    if (!first) return none;
+    const then = second ? `, then ${name(second)}, ${one(second)}` : '';
+    return `${name(first)} ${verb} most, ${one(first)}${then}`;
+  };
+  return `${lead}, ${moves(rises, 'rose', `nothing rose by ${threshold} or more`)}; ${moves(
+    falls,
+    'fell',
+    `nothing fell by ${threshold} or more`,
+  )}.`;
 }
 
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
