@@ -151,11 +151,11 @@ function comparison(
   if (rises.length === 0 && falls.length === 0)
     return `${lead}, every figure was within ${threshold}.`;
   const one = (c: FigureChange): string => {
-    const w = FIGURE_WORDS[c.figure as ComparedFigure];
+    const w = FIGURE_WORDS[c.figure];
     const of = (v: number | null) => (v === null ? 'none' : w.format(v));
     return `by ${pct(c[by] ?? 0)} (${of(c.today)} against ${of(c[base])})`;
   };
-  const name = (c: FigureChange) => FIGURE_WORDS[c.figure as ComparedFigure].name;
+  const name = (c: FigureChange) => FIGURE_WORDS[c.figure].name;
   const moves = (list: readonly FigureChange[], verb: string, none: string): string => {
     const [first, second] = list;
     if (!first) return none;
