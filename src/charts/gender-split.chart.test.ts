@@ -28,6 +28,22 @@ describe('the gender split', () => {
     expectNoIsoTime(r);
   });
 
+  it('adds a bar of riders first when every row counts them (the report)', () => {
+    const rows: GenderRow[] = [
+      { gender: 'female', rideCount: 6, durationS: 3600, riders: 3 },
+      { gender: 'male', rideCount: 4, durationS: 1800, riders: 1 },
+    ];
+    const r = render(genderSplitChart(rows, opts));
+    expect(r.texts).toEqual(
+      expect.arrayContaining(['Riders', '4 riders', 'Rides', '10 rides', 'Ride time']),
+    );
+    expect(r.texts).toEqual(expect.arrayContaining(['female 75 %', 'male 25 %', 'female 60 %']));
+    expect(r.texts).toContain('Share of riders, of rides and of time ridden, by gender');
+    // Without riders on every row, the dashboard's two bars.
+    const two = render(genderSplitChart([rows[0]!, { ...rows[1]!, riders: undefined }], opts));
+    expect(two.texts).not.toContain('Riders');
+  });
+
   it('names every part on the bar when each has room, and shows no legend', () => {
     const rows: GenderRow[] = [
       { gender: 'female', rideCount: 3, durationS: 3600 },

@@ -1,6 +1,7 @@
-// "Who rode in the last 12 hours?": the split by gender, by number of rides and by ride time, as
-// two 100 % bars whose parts are labelled on the bar itself ("female 48 %"). A part too narrow
-// for its words still has its colour, and its name joins a legend under the bars.
+// "Who rode in the last 12 hours?": the split by gender, by number of rides and by ride time (and
+// by riders, when the rows count them), as 100 % bars whose parts are labelled on the bar itself
+// ("female 48 %"). A part too narrow for its words still has its colour, and its name joins a
+// legend under the bars.
 import type { Gender } from '../domain/rider.js';
 import { DEFAULT_WIDTH_PX, emptyChart, frame, isNarrow, textWidthPx } from './frame.js';
 import { formatCount, formatDuration, formatPercent } from './format.js';
@@ -13,22 +14,24 @@ export interface GenderRow {
   readonly gender: Gender;
   readonly rideCount: number;
   readonly durationS: number;
+  /** Distinct riders: given for every row, the chart adds a bar of riders first. */
+  readonly riders?: number;
 }
 
-const ROWS = ['Rides', 'Ride time'] as const;
+type Row = 'Riders' | 'Rides' | 'Ride time';
 const GRID_LEFT = 96;
 const GRID_RIGHT = 24;
 // A label needs this much room beside its text inside its part.
 const LABEL_PAD_PX = 10;
 
-/** The gender split of a period's rides, by count and by ride time. */
+/** The gender split of a period's rides, by count and by ride time (and by riders). */
 export function genderSplitChart(
   rows: readonly GenderRow[],
   opts: PeriodChartOptions,
 ): ChartOption {
   const title = `Who rode ${opts.rangeWords}?`;
-  const sum = (g: Gender, key: 'rideCount' | 'durationS') =>
-    rows.filter((r) => r.gender === g).reduce((a, r) => a + r[key], 0);
+  const sum = (g: Gender, key: 'rideCount' | 'durationS' | 'riders') =>
+    rows.filter((r) => r.gender === g).reduce((a, r) => a + (r[key] ?? 0), 0);
   const counts = GENDER_ORDER.map((g) => sum(g, 'rideCount'));
   const durations = GENDER_ORDER.map((g) => sum(g, 'durationS'));
   const totalRides = counts.reduce((a, b) => a + b, 0);
@@ -36,7 +39,20 @@ export function genderSplitChart(
 
   const { theme } = opts;
   const totalS = durations.reduce((a, b) => a + b, 0);
-  const shares = [wholePercents(counts), wholePercents(durations)];
+  const withRiders = rows.length > 0 && rows.every((r) => r.riders !== undefined);
+  const riderCounts = GENDER_ORDER.map((g) => sum(g, 'riders'));
+  // Each rider has one gender, so the groups' riders add up to the period's.
+  const totalRiders = riderCounts.reduce((a, b) => a + b, 0);
+  const ROWS: readonly Row[] = withRiders
+    ? ['Riders', 'Rides', 'Ride time']
+    : ['Rides', 'Ride time'];
+  const shares = [
+    ...(withRiders ? [wholePercents(riderCounts)] : []),
+    wholePercents(counts),
+    wholePercents(durations),
+  ];
+  // Indexes of the rides and the time rows in `shares`.
+  const RIDES = withRiders ? 1 : 0;
   const plotPx = (opts.widthPx ?? DEFAULT_WIDTH_PX) - GRID_LEFT - GRID_RIGHT;
   const fits = (text: string, percent: number) =>
     textWidthPx(text, 12, true) + LABEL_PAD_PX <= (percent / 100) * plotPx;
@@ -52,7 +68,8 @@ export function genderSplitChart(
     (g, gi) =>
       shares.some((row) => row[gi]! > 0) && labels[gi]!.some((l) => l === null || !l.startsWith(g)),
   );
-  const totals: Record<(typeof ROWS)[number], string> = {
+  const totals: Record<Row, string> = {
+    Riders: formatCount(totalRiders, 'rider', 'riders'),
     Rides: formatCount(totalRides, 'ride', 'rides'),
     'Ride time': formatDuration(totalS),
   };
@@ -65,18 +82,23 @@ export function genderSplitChart(
   const { option: base, plotTop } = frame(
     opts,
     title,
-    ['Share of rides and of time ridden, by gender'],
+    [
+      withRiders
+        ? 'Share of riders, of rides and of time ridden, by gender'
+        : 'Share of rides and of time ridden, by gender',
+    ],
     description,
     { axisNameAbove: false },
   );
   // A part too narrow to name on the bar is named, with its shares, in the legend.
   const legendText = (g: string) => {
     const gi = GENDER_ORDER.findIndex((x) => x === g);
-    const rides = formatPercent(shares[0]![gi] ?? 0);
-    const time = formatPercent(shares[1]![gi] ?? 0);
-    return isNarrow(opts)
-      ? `${g}: ${rides} rides, ${time} time`
-      : `${g}: ${rides} of rides, ${time} of time`;
+    const rides = formatPercent(shares[RIDES]![gi] ?? 0);
+    const time = formatPercent(shares[RIDES + 1]![gi] ?? 0);
+    const riders = withRiders ? formatPercent(shares[0]![gi] ?? 0) : null;
+    if (isNarrow(opts))
+      return `${g}: ${riders ? `${riders} riders, ` : ''}${rides} rides, ${time} time`;
+    return `${g}: ${riders ? `${riders} of riders, ` : ''}${rides} of rides, ${time} of time`;
   };
 
   return {

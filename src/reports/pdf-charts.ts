@@ -53,7 +53,7 @@ export function reportCharts(report: DailyReport): ReportChart[] {
     toMs: report.untilMs,
   };
   return [
-    { name: 'gender-split', heightPx: 210, option: genderSplitChart(report.byGender, opts) },
+    { name: 'gender-split', heightPx: 234, option: genderSplitChart(report.byGender, opts) },
     { name: 'rides-per-hour', heightPx: 270, option: ridesPerHourChart(report.hours, opts) },
     {
       name: 'energy-per-hour',

@@ -134,7 +134,8 @@ export function whatChanged(i: WhatChangedInput): string[] {
 
 /**
  * "Against X, alerts rose most, by 75 % (7 against 4), then energy, by 16 % (...); ride time
- * fell most, by 8 % (...)": the two largest rises and the two largest falls of 5 % or more.
+ * fell most, by 8 % (...)": the two largest rises and falls of 5 % or more against the day
+ * before, the largest of each against the 7-day average.
  */
 function comparison(
   lead: string,
@@ -145,8 +146,10 @@ function comparison(
   const notable = [...changes]
     .filter((c) => Math.abs(c[by] ?? 0) >= NOTABLE_PCT)
     .sort((a, b) => Math.abs(b[by] ?? 0) - Math.abs(a[by] ?? 0));
-  const rises = notable.filter((c) => (c[by] ?? 0) > 0).slice(0, 2);
-  const falls = notable.filter((c) => (c[by] ?? 0) < 0).slice(0, 2);
+  // Against the day before, two each; against the week, the largest alone keeps it short.
+  const take = by === 'vsDayBeforePct' ? 2 : 1;
+  const rises = notable.filter((c) => (c[by] ?? 0) > 0).slice(0, take);
+  const falls = notable.filter((c) => (c[by] ?? 0) < 0).slice(0, take);
   const threshold = formatPercent(NOTABLE_PCT);
   if (rises.length === 0 && falls.length === 0)
     return `${lead}, every figure was within ${threshold}.`;
