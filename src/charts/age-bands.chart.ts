@@ -1,18 +1,11 @@
 // "How old were the riders in the last 12 hours?": rides per age band, youngest first, every band
 // shown even when nobody of that age rode, each bar labelled with its count.
 import { AGE_BANDS } from '../domain/age.js';
-import {
-  axisStyle,
-  emptyChart,
-  frame,
-  isNarrow,
-  labelSpacePx,
-  niceRange,
-  textWidthPx,
-} from './frame.js';
-import { formatCount, formatDuration, formatInteger } from './format.js';
+import { axisStyle, emptyChart, frame, isNarrow, niceRange, textWidthPx } from './frame.js';
+import { formatCount, formatDuration } from './format.js';
 import type { ChartOption, PeriodChartOptions } from './option.js';
 import { ageBandColour, colourIn, UNKNOWN_AGE_BAND } from './palette.js';
+import { rideCountBars } from './ride-count-bars.js';
 
 /** Rides in one age band (a label of `AGE_BANDS`, or `unknown`) in the period. */
 export interface AgeBandRow {
@@ -72,59 +65,24 @@ export function ageBandsChart(rows: readonly AgeBandRow[], opts: PeriodChartOpti
     axisTick: { show: false },
     axisLabel: { ...style.axisLabel, color: theme.text, interval: 0 },
   } as const;
-  const countAxis = {
-    type: 'value',
-    ...yRange,
-    minInterval: 1,
-    name: 'rides',
-    nameGap: 12,
-    nameTextStyle: { ...style.nameTextStyle, align: 'right' },
-    axisLabel: { ...style.axisLabel, formatter: (v: number) => formatInteger(v) },
-    splitLine: style.splitLine,
-  } as const;
   const bandSpace = Math.ceil(Math.max(...bands.map((b) => textWidthPx(b)))) + 20;
 
   return {
     ...base,
-    ...(narrow
-      ? {
-          grid: { left: bandSpace, right: 64, top: plotTop - 14, bottom: 12 },
-          xAxis: { ...countAxis, show: false },
-          yAxis: { ...bandAxis, inverse: true },
-        }
-      : {
-          grid: { left: labelSpacePx(yRange, formatInteger), right: 16, top: plotTop, bottom: 52 },
-          xAxis: bandAxis,
-          yAxis: countAxis,
-        }),
+    ...rideCountBars({
+      theme,
+      narrow,
+      plotTop,
+      yRange,
+      categoryAxis: bandAxis,
+      categorySpacePx: bandSpace,
+      bottomPx: 52,
+      bars: bands.map((band, i) => ({
+        rides: counts[i]!,
+        colour: colourIn(ageBandColour(band), theme),
+      })),
+      barCategoryGap: '30%',
+    }),
     tooltip: { ...base.tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
-    series: [
-      {
-        type: 'bar',
-        name: 'rides',
-        barCategoryGap: '30%',
-        tooltip: {
-          valueFormatter: (v) => (typeof v === 'number' ? formatCount(v, 'ride', 'rides') : ''),
-        },
-        data: bands.map((band, i) => ({
-          value: counts[i]!,
-          itemStyle: { color: colourIn(ageBandColour(band), theme) },
-        })),
-        label: {
-          show: true,
-          position: narrow ? 'right' : 'top',
-          color: theme.text,
-          fontSize: 12,
-          fontWeight: 600,
-          // Lying down, the count axis is gone: the labels carry the unit.
-          formatter: (p: { value?: unknown }) =>
-            typeof p.value !== 'number'
-              ? ''
-              : narrow
-                ? formatCount(p.value, 'ride', 'rides')
-                : formatInteger(p.value),
-        },
-      },
-    ],
   };
 }

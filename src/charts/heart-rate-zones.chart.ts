@@ -2,24 +2,11 @@
 // reached (of the rider's personal maximum), in rising order, each bar in its zone's colour and
 // named under it, so the colour is never the only sign; rides of unknown zone get a grey bar.
 import { HEART_RATE_ZONES, type HeartRateZone } from '../domain/heart-rate-zones.js';
-import {
-  axisStyle,
-  emptyChart,
-  frame,
-  isNarrow,
-  labelSpacePx,
-  niceRange,
-  textWidthPx,
-} from './frame.js';
-import {
-  formatCount,
-  formatDuration,
-  formatInteger,
-  formatZone,
-  formatZoneShort,
-} from './format.js';
+import { axisStyle, emptyChart, frame, isNarrow, niceRange, textWidthPx } from './frame.js';
+import { formatCount, formatDuration, formatZone, formatZoneShort } from './format.js';
 import type { ChartOption, PeriodChartOptions } from './option.js';
 import { colourIn, UNKNOWN_ZONE_COLOUR, ZONE_COLOURS } from './palette.js';
+import { rideCountBars } from './ride-count-bars.js';
 
 /** Rides whose average heart rate fell in a zone; `zone` null: unknown (no maximum, no contact). */
 export interface ZoneRow {
@@ -86,60 +73,24 @@ export function heartRateZonesChart(
     axisTick: { show: false },
     axisLabel: { ...style.axisLabel, color: theme.text, interval: 0, lineHeight: 14 },
   } as const;
-  const countAxis = {
-    type: 'value',
-    ...yRange,
-    minInterval: 1,
-    name: 'rides',
-    nameGap: 12,
-    nameTextStyle: { ...style.nameTextStyle, align: 'right' },
-    axisLabel: { ...style.axisLabel, formatter: (v: number) => formatInteger(v) },
-    splitLine: style.splitLine,
-  } as const;
   const zoneSpace = Math.ceil(Math.max(...bars.map((b) => textWidthPx(nameOf(b.zone))))) + 20;
 
   return {
     ...base,
-    ...(narrow
-      ? {
-          grid: { left: zoneSpace, right: 64, top: plotTop - 14, bottom: 12 },
-          xAxis: { ...countAxis, show: false },
-          yAxis: { ...zoneAxis, inverse: true },
-        }
-      : {
-          grid: { left: labelSpacePx(yRange, formatInteger), right: 16, top: plotTop, bottom: 66 },
-          xAxis: zoneAxis,
-          yAxis: countAxis,
-        }),
+    ...rideCountBars({
+      theme,
+      narrow,
+      plotTop,
+      yRange,
+      categoryAxis: zoneAxis,
+      categorySpacePx: zoneSpace,
+      bottomPx: 66,
+      bars: bars.map((b) => ({
+        rides: b.rides,
+        colour: colourIn(b.zone ? ZONE_COLOURS[b.zone.id] : UNKNOWN_ZONE_COLOUR, theme),
+      })),
+      barCategoryGap: '25%',
+    }),
     tooltip: { ...base.tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
-    series: [
-      {
-        type: 'bar',
-        name: 'rides',
-        barCategoryGap: '25%',
-        tooltip: {
-          valueFormatter: (v) => (typeof v === 'number' ? formatCount(v, 'ride', 'rides') : ''),
-        },
-        data: bars.map((b) => ({
-          value: b.rides,
-          itemStyle: {
-            color: colourIn(b.zone ? ZONE_COLOURS[b.zone.id] : UNKNOWN_ZONE_COLOUR, theme),
-          },
-        })),
-        label: {
-          show: true,
-          position: narrow ? 'right' : 'top',
-          color: theme.text,
-          fontSize: 12,
-          fontWeight: 600,
-          formatter: (p: { value?: unknown }) =>
-            typeof p.value !== 'number'
-              ? ''
-              : narrow
-                ? formatCount(p.value, 'ride', 'rides')
-                : formatInteger(p.value),
-        },
-      },
-    ],
   };
 }
