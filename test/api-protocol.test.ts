@@ -2,7 +2,8 @@
 // the parser): every refusal is the one error shape, as JSON, and closes the connection.
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse, HealthBody } from '../src/api/schemas.js';
+import { ErrorResponse } from '../src/api/schemas.js';
+import { HealthBody } from '../src/api/health-schemas.js';
 import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
 import type { Db } from '../src/store/db.js';
 import { openTestDb, type TestDb } from './support/databases.js';

@@ -3,9 +3,11 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
+import * as healthSchemas from '../src/api/health-schemas.js';
 import * as reportSchemas from '../src/api/report-schemas.js';
 import * as schemas from '../src/api/schemas.js';
-import { ErrorResponse, HealthBody, RideDetail } from '../src/api/schemas.js';
+import { HealthBody } from '../src/api/health-schemas.js';
+import { ErrorResponse, RideDetail } from '../src/api/schemas.js';
 import { expectBody } from './support/api.js';
 
 const ride = {
@@ -119,6 +121,7 @@ describe('response schemas', () => {
     const exported: [string, unknown][] = [
       ...Object.entries(schemas),
       ...Object.entries(reportSchemas),
+      ...Object.entries(healthSchemas),
     ];
     const all = exported.filter((e): e is [string, ZodType] => e[1] instanceof z.ZodType);
     expect(all.length).toBeGreaterThan(10);

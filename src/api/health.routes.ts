@@ -3,7 +3,7 @@ import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { pingDatabase, type Db } from '../store/db.js';
 import type { IngestFigures, LiveFigures, MailFigures, Metrics, ReportFigures } from './metrics.js';
 import { codesOnly } from './presenters.js';
-import { HealthBody } from './schemas.js';
+import { HealthBody } from './health-schemas.js';
 
 /** What `/health` reports besides the database: the lanes running in this process. */
 export interface HealthSources {

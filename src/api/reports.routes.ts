@@ -1,8 +1,8 @@
-import { nextRunMs } from '../domain/report-schedule.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { calendarDay, dateIn } from '../domain/calendar-day.js';
+import { daysBefore } from '../domain/calendar-day.js';
+import { nextRunMs } from '../domain/report-schedule.js';
 import { listReports, storedReportPdf, type StoredReport } from '../store/reports.repository.js';
 import { ApiError } from './api-error.js';
 import { localToday, type ApiDeps } from './api-deps.js';
@@ -67,7 +67,7 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return {
         time_zone: tz,
         today,
-        latest_complete_day: dateIn(tz, calendarDay(today, tz).fromMs - 1),
+        latest_complete_day: daysBefore(today, 1),
         builds_on_demand: deps.reports !== null,
         schedule: {
           cron: deps.reportCron,

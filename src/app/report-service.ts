@@ -8,7 +8,7 @@ import type { Db } from '../store/db.js';
 import { buildMailer } from './mail-service.js';
 
 /** The API's report builder: a day's report read now and laid out for the caller's role. */
-export function reportPdfs(db: Db, config: Config, now: () => number = Date.now): ReportPdfs {
+export function reportPdfs(db: Db, timeZone: string, now: () => number = Date.now): ReportPdfs {
   return {
     build: async (date, audience) =>
       // The renderer (ECharts, pdfkit, fonts) loads on the first request, not with the server.
@@ -16,7 +16,7 @@ export function reportPdfs(db: Db, config: Config, now: () => number = Date.now)
         await buildDailyReport({
           db,
           date,
-          timeZone: config.displayTimeZone,
+          timeZone,
           audience,
           nowMs: now(),
         }),

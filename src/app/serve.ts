@@ -13,7 +13,7 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
       db,
       logger,
       ...httpSettings(config),
-      reports: reportPdfs(db, config),
+      reports: reportPdfs(db, config.displayTimeZone),
     });
     try {
       await listenOn(http, config, logger);

@@ -33,7 +33,7 @@ export async function runStart(
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
     reportStats: () => reportStats,
-    reports: reportPdfs(db, config),
+    reports: reportPdfs(db, config.displayTimeZone),
   });
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.

@@ -3,8 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
 import type { ReportAudience, ReportPdfs } from '../../src/api/api-deps.js';
-import { buildDailyReport } from '../../src/reports/report-builder.js';
-import { renderReportPdf } from '../../src/reports/report-pdf.js';
+import { reportPdfs } from '../../src/app/report-service.js';
 import type { Db } from '../../src/store/db.js';
 
 /** A PDF of lines of text. */
@@ -29,13 +28,12 @@ export function testReportPdfs(
   timeZone: string,
 ): ReportPdfs & { builds: { date: string; audience: ReportAudience }[] } {
   const builds: { date: string; audience: ReportAudience }[] = [];
+  const real = reportPdfs(db, timeZone);
   return {
     builds,
-    build: async (date, audience) => {
+    build: (date, audience) => {
       builds.push({ date, audience });
-      return renderReportPdf(
-        await buildDailyReport({ db, date, timeZone, audience, nowMs: Date.now() }),
-      );
+      return real.build(date, audience);
     },
   };
 }
