@@ -218,19 +218,22 @@ function worded(report: DailyReport): DailyReport {
   return { ...report, changes, whatChanged: whatChanged({ ...report, weekAverage, changes }) };
 }
 
+/** Thursday 3 December 2026 in London (GMT, 24 hours), `scale` times the usual rides. */
+function december3(scale: number, alerts: number, overrides: Partial<DailyReport>): DailyReport {
+  const fromMs = Date.UTC(2026, 11, 3);
+  const day = dayReport({
+    date: '2026-12-03',
+    fromMs,
+    untilMs: fromMs + 24 * HOUR_MS,
+    scale,
+    alerts,
+  });
+  return worded({ ...day, ...overrides });
+}
+
 /** An ordinary busy day: Thursday 3 December 2026 in London, about 300 rides, 7 alerts. */
 export function sampleReport(overrides: Partial<DailyReport> = {}): DailyReport {
-  const fromMs = Date.UTC(2026, 11, 3);
-  return worded({
-    ...dayReport({
-      date: '2026-12-03',
-      fromMs,
-      untilMs: fromMs + 24 * HOUR_MS,
-      scale: 1,
-      alerts: 7,
-    }),
-    ...overrides,
-  });
+  return december3(1, 7, overrides);
 }
 
 /**
@@ -254,17 +257,7 @@ export function sampleDstReport(overrides: Partial<DailyReport> = {}): DailyRepo
 
 /** A very busy day with more alerts (52) than the report lists (MAX_ALERTS). */
 export function sampleBusyReport(overrides: Partial<DailyReport> = {}): DailyReport {
-  const fromMs = Date.UTC(2026, 11, 3);
-  return worded({
-    ...dayReport({
-      date: '2026-12-03',
-      fromMs,
-      untilMs: fromMs + 24 * HOUR_MS,
-      scale: 2.4,
-      alerts: 52,
-    }),
-    ...overrides,
-  });
+  return december3(2.4, 52, overrides);
 }
 
 /** The same day as a viewer's report: no rider is named. */
