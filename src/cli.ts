@@ -6,6 +6,7 @@ import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
+import type { BiAction } from './app/bi-command.js';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
@@ -280,7 +281,7 @@ const analystPassword = (v: string): string => {
   return v;
 };
 const bi = program.command('bi').description('BI access: analyst roles, Tableau data source');
-const runBi = async (a: import('./app/bi-command.js').BiAction): Promise<void> => {
+const runBi = async (a: BiAction): Promise<void> => {
   const { config, logger } = context();
   await (await import('./app/bi-command.js')).runBi(config, logger, a);
 };

@@ -31,18 +31,16 @@ export async function analystRoleState(q: Queryable, name: string): Promise<Role
   const [r] = await q.query<{
     superuser: boolean;
     me: boolean;
-    mine: boolean;
     note: string | null;
   }>(
     `SELECT rolsuper AS superuser, rolname = current_user AS me,
-       pg_has_role(current_user, oid, 'MEMBER') AS mine, shobj_description(oid, 'pg_authid') AS note
+       shobj_description(oid, 'pg_authid') AS note
      FROM pg_roles WHERE rolname = $1`,
     [name],
   );
   if (!r) return { kind: 'absent' };
   if (r.me) return { kind: 'other', why: 'it is the role this command connects as' };
   if (r.superuser) return { kind: 'other', why: 'it is a superuser' };
-  if (r.mine) return { kind: 'other', why: 'the role this command connects as is a member of it' };
   if (!r.note?.startsWith(MARKER))
     return { kind: 'other', why: 'it exists already and was not made by deloton bi grant' };
   return { kind: 'analyst' };
