@@ -93,9 +93,9 @@ export function tokenize(sql: string): Token[] | { error: string } {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (sql.startsWith('/*', i)) (depth++, (i += 2));
-        else if (sql.startsWith('*/', i)) (depth--, (i += 2));
-        else i++;
+        const pair = sql.slice(i, i + 2);
+        depth += pair === '/*' ? 1 : pair === '*/' ? -1 : 0;
+        i += pair === '/*' || pair === '*/' ? 2 : 1;
       }
       if (depth > 0) return { error: 'a comment is not closed' };
     } else if ((c === 'U' || c === 'u') && next === '&' && /['"]/.test(sql[i + 2] ?? '')) {
@@ -121,8 +121,10 @@ export function tokenize(sql: string): Token[] | { error: string } {
       let name = '';
       let closed = false;
       while (i < n) {
-        if (sql[i] === '"' && sql[i + 1] === '"') (name += '"', (i += 2));
-        else if (sql[i] === '"') {
+        if (sql[i] === '"' && sql[i + 1] === '"') {
+          name += '"';
+          i += 2;
+        } else if (sql[i] === '"') {
           i++;
           closed = true;
           break;

@@ -142,7 +142,8 @@ export class BiWireClient {
           if (m.type === 'D') internal = this.statement(name, unnamed).internal;
           else {
             // Closing a statement that does not exist is no error in PostgreSQL either.
-            internal = name === '' ? '' : (this.statements.get(name)?.internal ?? 'deloton_bi_none');
+            internal =
+              name === '' ? '' : (this.statements.get(name)?.internal ?? 'deloton_bi_none');
             this.statements.delete(name);
           }
           out.push(encode(m.type, 'S', cstr(internal)));

@@ -97,7 +97,7 @@ export async function startBiWireServer(db: Db, opts: BiWireServerOptions): Prom
     const client = new BiWireClient(id, runner, (code, reason, sql) =>
       log.warn({ client: id, code, reason, sql: sql.slice(0, 500) }, 'bi: statement refused'),
     );
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let started = false;
     let pending: wire.WireMessage[] = [];
     let pendingBytes = 0;
@@ -156,7 +156,10 @@ export async function startBiWireServer(db: Db, opts: BiWireServerOptions): Prom
           wire.readyForQuery('I'),
         ]),
       );
-      log.info({ client: id, peer, user, database: params.get('database') }, 'bi: client connected');
+      log.info(
+        { client: id, peer, user, database: params.get('database') },
+        'bi: client connected',
+      );
     };
 
     const onMessage = async (m: wire.WireMessage): Promise<void> => {
