@@ -13,6 +13,7 @@ const BENCHES = [
   'metrics-scrape',
   'live',
   'report',
+  'bi',
 ] as const;
 
 // Ctrl-C reaches the running benchmark too (same process group); it cleans up and exits, and then

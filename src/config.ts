@@ -114,6 +114,9 @@ const Env = z
       .string()
       .default('Europe/London')
       .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
+    ANALYTICS_REFRESH: duration
+      .refine((ms) => ms >= 1_000 && ms <= 86_400_000, 'must be from 1s to 1d')
+      .default(5_000),
     REPORT_CRON: z.string().trim().default('0 7 * * *'),
     REPORT_RECIPIENTS: z
       .string()
@@ -231,6 +234,8 @@ export interface Config {
   };
   /** Zone in which people see times (mails, reports, the daily API). */
   readonly displayTimeZone: string;
+  /** How often the BI schema's daily figures catch up with the rides (analytics_changes). */
+  readonly analyticsRefreshMs: number;
   readonly reports: {
     /** When the daily report is made and sent (5-field cron, in displayTimeZone). */
     readonly cron: string;
@@ -291,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       alertMaxAgeMs: e.ALERT_MAX_AGE === 0 ? null : e.ALERT_MAX_AGE,
     }),
     displayTimeZone: e.DISPLAY_TIMEZONE,
+    analyticsRefreshMs: e.ANALYTICS_REFRESH,
     reports: Object.freeze({
       cron: e.REPORT_CRON,
       recipients: Object.freeze([...new Set(e.REPORT_RECIPIENTS ?? [])]),

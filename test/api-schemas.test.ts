@@ -65,6 +65,7 @@ const health = {
     nextRunAt: '2026-12-05T07:00:00.000Z',
     lastError: null,
   },
+  analytics: { pendingDays: 0 },
 };
 
 /** Every JSON Schema object node under `node` that would take keys it does not list. */

@@ -52,5 +52,14 @@ export const HealthBody = z
       })
       .nullable()
       .describe('the daily report schedule, when this process runs it'),
+    analytics: z
+      .strictObject({
+        pendingDays: z
+          .number()
+          .int()
+          .describe('days whose BI figures wait to be recomputed (ANALYTICS_REFRESH)'),
+      })
+      .nullable()
+      .describe('the BI schema (all processes); null when the database is unreachable'),
   })
   .meta({ id: 'Health' });

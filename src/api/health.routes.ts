@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertMailSettings } from '../mail/alert-mail.js';
+import { analyticsBacklog } from '../store/analytics-refresh.repository.js';
 import { pingDatabase, type Db } from '../store/db.js';
 import type { IngestFigures, LiveFigures, MailFigures, Metrics, ReportFigures } from './metrics.js';
 import { codesOnly } from './presenters.js';
@@ -34,6 +35,8 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
       const mail = src.mail?.() ?? null;
       const live = src.live?.() ?? null;
       const reports = src.reportSchedule?.() ?? null;
+      const pendingDays =
+        database === 'ok' ? await analyticsBacklog(src.db).catch(() => null) : null;
       const ok = database === 'ok' && !ingest?.lastError;
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded',
@@ -66,6 +69,7 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
           nextRunAt: reports.nextRunAt,
           lastError: reports.lastError && codesOnly(reports.lastError),
         },
+        analytics: pendingDays === null ? null : { pendingDays },
       });
     },
   });

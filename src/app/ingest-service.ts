@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { runPipeline, type PipelineStats } from '../ingest/pipeline.js';
 import type { Source } from '../ingest/source.js';
 import type { Db } from '../store/db.js';
+import { runAnalyticsRefresh } from './analytics-service.js';
 import { runRejectRetention } from './retention-service.js';
 
 /** A running ingest pipeline with its live stats (read by /health) and its completion. */
@@ -53,6 +54,12 @@ export function startIngest(opts: {
     logger: opts.logger,
     signal: housekeeping.signal,
   });
+  const analytics = runAnalyticsRefresh({
+    db: opts.db,
+    everyMs: opts.config.analyticsRefreshMs,
+    logger: opts.logger,
+    signal: housekeeping.signal,
+  });
   const pipeline = runPipeline({
     db: opts.db,
     source: opts.source,
@@ -74,7 +81,7 @@ export function startIngest(opts: {
   const done = pipeline.finally(async () => {
     abortHousekeeping();
     opts.signal.removeEventListener('abort', abortHousekeeping);
-    await retention;
+    await Promise.all([retention, analytics]);
   });
   return { stats: () => latest, done };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { DelotonError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
+import { syncAnalyticsTimeZone } from '../store/analytics-definitions.js';
 import { migrate } from '../store/migrate.js';
 import { openPgDb } from '../store/pg-db.js';
 import { openPgliteDb } from '../store/pglite-db.js';
@@ -27,6 +28,9 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
       { cause: e },
     );
   }
+  // The BI schema cuts days in the display time zone; a changed zone redoes them (rare, logged).
+  if (await db.transaction((tx) => syncAnalyticsTimeZone(tx, config.displayTimeZone)))
+    logger.info({ timeZone: config.displayTimeZone }, 'BI days cut in a new time zone');
   logger.info({ database: db.location }, 'database opened');
   if (applied.length) logger.info({ applied }, 'migrations applied');
   return db;

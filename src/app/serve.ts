@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { buildHttpServer, httpSettings } from './http-server.js';
+import { runAnalyticsRefresh } from './analytics-service.js';
 import { listenOn } from './http-listen.js';
 import { openDatabase } from './open-db.js';
 import { reportPdfs } from './report-service.js';
@@ -17,10 +18,9 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
     });
     try {
       await listenOn(http, config, logger);
-      if (!signal.aborted)
-        await new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        );
+      // Deletions and erasures over this API change the BI figures: recompute them here too,
+      // so that a deployment without a running ingest still keeps them current.
+      await runAnalyticsRefresh({ db, everyMs: config.analyticsRefreshMs, logger, signal });
       logger.info('stopped cleanly');
     } finally {
       await http.close();

@@ -60,7 +60,8 @@ export async function openTestDb(kind: DbKind): Promise<TestDb & { close(): Prom
     url,
     reset: async () => {
       const tables = await db.query<{ tablename: string }>(
-        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN
+          ('schema_migrations', 'analytics_state', 'analytics_age_bands', 'analytics_heart_rate_zones')`,
       );
       if (tables.length)
         await db.exec(`TRUNCATE ${tables.map((t) => t.tablename).join(', ')} RESTART IDENTITY`);
