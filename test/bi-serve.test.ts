@@ -1,7 +1,9 @@
 // `deloton bi serve` and `start` with BI_PORT: the embedded database over the PostgreSQL wire
 // protocol, read-only, for real psql and pg clients.
 import { execFile, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -210,6 +212,26 @@ describe('deloton bi serve', () => {
       expect((await a.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
     } finally {
       await Promise.all([a.end(), b.end()]);
+    }
+  });
+
+  it('leaves no transaction open when a client vanishes in the middle of a query', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    await once(socket, 'connect');
+    const startup = Buffer.from('\0\0\0\0\0\x03\0\0user\0gone\0\0', 'latin1');
+    startup.writeInt32BE(startup.length, 0);
+    const sql = Buffer.from('QLLLLSELECT count(*) FROM generate_series(1, 3000000)\0');
+    sql.writeInt32BE(sql.length - 1, 1);
+    socket.write(Buffer.concat([startup, sql]));
+    await once(socket, 'data'); // the handshake's answer: the query is under way
+    socket.destroy();
+    // The next unit finds the session idle (else it answers 55000) and runs read-only as ever.
+    const c = await client(server.port);
+    try {
+      const { rows } = await c.query('SELECT current_user AS u, count(*)::int AS n FROM rides');
+      expect(rows).toEqual([{ u: 'deloton_bi_reader', n: baseRides }]);
+    } finally {
+      await c.end();
     }
   });
 
