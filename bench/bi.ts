@@ -112,7 +112,7 @@ await runBench('bi', async () => {
   const figures: { [key: string]: Json } = {};
   try {
     await migrate(db);
-    await db.transaction((tx) => syncAnalyticsTimeZone(tx, TIME_ZONE));
+    await syncAnalyticsTimeZone(db, TIME_ZONE);
     const genStart = performance.now();
     await db.query(RIDERS_SQL);
     for (let from = 0; from < DAYS; from += 31) {

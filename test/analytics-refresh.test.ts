@@ -16,7 +16,7 @@ import { waitUntil } from './support/wait.js';
 describeEachDb('analytics refresher', (get) => {
   it('keeps the daily figures current while rides arrive, and catches up once more when stopped', async () => {
     const { db } = get();
-    await db.transaction((tx) => syncAnalyticsTimeZone(tx, 'Europe/London'));
+    await syncAnalyticsTimeZone(db, 'Europe/London');
     const stats = newAnalyticsStats();
     const ac = new AbortController();
     const loop = runAnalyticsRefresh({ db, everyMs: 50, logger: silent, signal: ac.signal, stats });

@@ -152,7 +152,7 @@ async function refreshed(db: Db): Promise<void> {
 describeEachDb('analytics schema', (get) => {
   it('holds the same figures as the base tables, in the display time zone, and after a change of zone', async () => {
     const { db } = get();
-    await db.transaction((tx) => syncAnalyticsTimeZone(tx, 'Europe/London'));
+    await syncAnalyticsTimeZone(db, 'Europe/London');
     await seedReportDays(db);
     expect(await analyticsBacklog(db)).toBeGreaterThan(0);
     await refreshed(db);
@@ -171,14 +171,14 @@ describeEachDb('analytics schema', (get) => {
     expect(day!.energy_kj as number).toBeCloseTo(totals.totalEnergyKj, 6);
     expect(day!.avg_heart_rate as number).toBeCloseTo(totals.avgHeartRate!, 9);
 
-    expect(await db.transaction((tx) => syncAnalyticsTimeZone(tx, 'America/New_York'))).toBe(true);
+    expect(await syncAnalyticsTimeZone(db, 'America/New_York')).toBe(true);
     await refreshed(db);
     await expectViewsMatchTables(db, 'America/New_York');
   });
 
   it('follows deleted rides and erased riders: the erased vanish from every view', async () => {
     const { db } = get();
-    await db.transaction((tx) => syncAnalyticsTimeZone(tx, 'Europe/London'));
+    await syncAnalyticsTimeZone(db, 'Europe/London');
     await seedReportDays(db);
     await refreshed(db);
     const [ride] = await db.query<{ ride_id: number }>(

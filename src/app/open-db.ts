@@ -28,9 +28,16 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Db> 
       { cause: e },
     );
   }
-  // The BI schema cuts days in the display time zone; a changed zone redoes them (rare, logged).
-  if (await db.transaction((tx) => syncAnalyticsTimeZone(tx, config.displayTimeZone)))
-    logger.info({ timeZone: config.displayTimeZone }, 'BI days cut in a new time zone');
+  // The BI schema cuts days in the display time zone: on the first start, or after the zone
+  // changed, every stored ride's day is set again (a minute for millions of rides).
+  let lastLog = 0;
+  const cut = await syncAnalyticsTimeZone(db, config.displayTimeZone, (p) => {
+    if (Date.now() - lastLog < 5_000 && p.rides < p.of) return;
+    lastLog = Date.now();
+    logger.info({ rides: p.rides, of: p.of, timeZone: config.displayTimeZone }, 'cutting BI days');
+  });
+  if (cut)
+    logger.info({ timeZone: config.displayTimeZone }, 'BI days cut in the display time zone');
   logger.info({ database: db.location }, 'database opened');
   if (applied.length) logger.info({ applied }, 'migrations applied');
   return db;

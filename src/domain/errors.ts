@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'port_unavailable'
   | 'ingest_write_failed'
   | 'report_day_invalid'
-  | 'report_send_failed';
+  | 'report_send_failed'
+  | 'bi_access_refused';
 
 /** A typed error with a stable `code` callers can switch on. */
 export class DelotonError extends Error {

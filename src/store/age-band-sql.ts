@@ -12,9 +12,21 @@ const whole = (n: number): number => {
  * holds a second copy of the bands.
  */
 export function ageBandIndex(column: string): Sql {
+  return bandCase(column, (_, i) => String(i));
+}
+
+/** As ageBandIndex, giving the band's label instead of its index. */
+export function ageBandLabel(column: string): Sql {
+  return bandCase(column, (b) => `'${b.label.replaceAll("'", "''")}'`);
+}
+
+function bandCase(
+  column: string,
+  value: (b: (typeof AGE_BANDS)[number], i: number) => string,
+): Sql {
   const arms = AGE_BANDS.map((b, i) => {
     const upper = b.max === null ? '' : ` AND ${column} <= ${whole(b.max)}`;
-    return `WHEN ${column} >= ${whole(b.min)}${upper} THEN ${i}`;
+    return `WHEN ${column} >= ${whole(b.min)}${upper} THEN ${value(b, i)}`;
   });
   return raw(`(CASE ${arms.join(' ')} END)`);
 }

@@ -1,7 +1,7 @@
 import { AGE_BANDS } from '../domain/age.js';
 import { HEART_RATE_ZONES } from '../domain/heart-rate-zones.js';
-import { ageBandIndex } from './age-band-sql.js';
-import type { Queryable } from './db.js';
+import { ageBandIndex, ageBandLabel } from './age-band-sql.js';
+import type { Db, Queryable } from './db.js';
 import { compile } from './sql.js';
 import { zoneIndex } from './zone-sql.js';
 
@@ -12,6 +12,7 @@ import { zoneIndex } from './zone-sql.js';
 interface FunctionBody {
   readonly name: string;
   readonly signature: string;
+  readonly returns: 'integer' | 'text';
   readonly body: string;
 }
 
@@ -25,13 +26,21 @@ const bodyOf = (fragment: ReturnType<typeof ageBandIndex>): string => {
 export function analyticsFunctions(): readonly FunctionBody[] {
   return [
     {
+      name: 'age_band',
+      signature: 'age integer',
+      returns: 'text',
+      body: bodyOf(ageBandLabel('age')),
+    },
+    {
       name: 'age_band_order',
       signature: 'age integer',
+      returns: 'integer',
       body: bodyOf(ageBandIndex('age')),
     },
     {
       name: 'heart_rate_zone_order',
       signature: 'bpm integer, max_bpm integer',
+      returns: 'integer',
       body: bodyOf(zoneIndex('bpm', 'max_bpm')),
     },
   ];
@@ -46,7 +55,7 @@ export async function syncAnalyticsDefinitions(tx: Queryable): Promise<void> {
       [f.name],
     );
     if (current?.src === f.body) continue;
-    await tx.exec(`CREATE OR REPLACE FUNCTION analytics.${f.name}(${f.signature}) RETURNS integer
+    await tx.exec(`CREATE OR REPLACE FUNCTION analytics.${f.name}(${f.signature}) RETURNS ${f.returns}
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$${f.body}$fn$`);
   }
   await tx.query(
@@ -84,28 +93,55 @@ export async function syncAnalyticsDefinitions(tx: Queryable): Promise<void> {
   ]);
 }
 
+/** How far a re-cut of the rides' days has gone. */
+export interface DayCutProgress {
+  readonly rides: number;
+  readonly of: number;
+}
+
+// Rides per transaction of a re-cut: ingest goes on between them, and a big table shows progress.
+const CUT_STEP = 50_000;
+
 /**
- * Cuts the analytics days in `timeZone` (the display time zone). When it differs from the zone
- * they were cut in, every day and daily figure is redone; returns whether that happened.
+ * Cuts the rides' days (rides.local_day) in `timeZone`, the display time zone. When it differs
+ * from the zone they were cut in, or a re-cut was interrupted, every ride whose day moves is
+ * updated, a step at a time (the update trigger marks the old and new days for the refresh);
+ * returns whether that happened.
  */
-export async function syncAnalyticsTimeZone(tx: Queryable, timeZone: string): Promise<boolean> {
-  const [state] = await tx.query<{ time_zone: string }>(
-    'SELECT time_zone FROM analytics_state FOR UPDATE',
+export async function syncAnalyticsTimeZone(
+  db: Db,
+  timeZone: string,
+  onProgress: (p: DayCutProgress) => void = () => undefined,
+): Promise<boolean> {
+  const [state] = await db.query<{ time_zone: string | null; days_cut: boolean }>(
+    'SELECT time_zone, days_cut FROM analytics_state',
   );
-  if (state?.time_zone === timeZone) return false;
-  await tx.query(
-    `INSERT INTO analytics_state (time_zone) VALUES ($1)
-     ON CONFLICT (singleton) DO UPDATE SET time_zone = excluded.time_zone`,
+  if (state?.time_zone === timeZone && state.days_cut) return false;
+  // Rides inserted from now on take the new zone's day from the insert trigger.
+  await db.query(
+    `INSERT INTO analytics_state (time_zone, days_cut) VALUES ($1, false)
+     ON CONFLICT (singleton) DO UPDATE SET time_zone = excluded.time_zone, days_cut = false`,
     [timeZone],
   );
-  await tx.exec(`DELETE FROM analytics_days; DELETE FROM analytics_daily;
-    DELETE FROM analytics_hourly; DELETE FROM analytics_demographics;`);
-  await tx.query(
-    `INSERT INTO analytics_days (day, starts_at, ends_at, time_zone)
-     SELECT x.day, x.day::timestamp AT TIME ZONE $1, (x.day + 1)::timestamp AT TIME ZONE $1, $1
-     FROM (SELECT DISTINCT (started_at AT TIME ZONE $1)::date AS day FROM rides) x`,
-    [timeZone],
+  const [range] = await db.query<{ lo: number | null; hi: number | null }>(
+    'SELECT min(ride_id) AS lo, max(ride_id) AS hi FROM rides',
   );
-  await tx.query('INSERT INTO analytics_changes (day) SELECT day FROM analytics_days');
+  const lo = range?.lo ?? 0;
+  const hi = range?.hi ?? -1;
+  for (let from = lo; from <= hi; from += CUT_STEP) {
+    await db.query(
+      `UPDATE rides SET local_day = (started_at AT TIME ZONE $1)::date
+       WHERE ride_id >= $2 AND ride_id < $3
+         AND local_day IS DISTINCT FROM (started_at AT TIME ZONE $1)::date`,
+      [timeZone, from, from + CUT_STEP],
+    );
+    onProgress({ rides: Math.min(hi, from + CUT_STEP - 1) - lo + 1, of: hi - lo + 1 });
+  }
+  // Hours move with the zone even where days do not: every day's figures are recomputed.
+  await db.query(
+    `INSERT INTO analytics_changes (day)
+     SELECT DISTINCT local_day FROM rides WHERE local_day IS NOT NULL`,
+  );
+  await db.query('UPDATE analytics_state SET days_cut = true WHERE time_zone = $1', [timeZone]);
   return true;
 }

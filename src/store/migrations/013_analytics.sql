@@ -1,34 +1,34 @@
 -- The BI schema: `analytics` holds only views, without personal data, which analysts' tools read
 -- over a live connection (docs/bi.md). What the views need to be fast lives beside the platform's
 -- tables in `public`, which analysts cannot read:
---   analytics_days       each local day that has rides, with the instants it starts and ends in
---                        the display time zone, so that a view's `day = X` is an index range on
---                        rides.started_at rather than a scan of every ride;
+--   rides.local_day      the calendar day a ride started on in the display time zone, set as the
+--                        ride is inserted and indexed, so that a view's `day = X` is an index scan
+--                        and a year's aggregate a plain scan, with no join to find the day;
 --   analytics_daily, analytics_hourly, analytics_demographics
 --                        the ready-made insights, one row per day (and hour, or gender and age
 --                        band), recomputed a whole day at a time from the rides, so that a year of
 --                        them aggregates in milliseconds;
 --   analytics_changes    the days whose figures changed since the last recompute, written by the
 --                        triggers below in the same transaction as the change (an outbox).
--- The age bands and heart-rate zones are not copied here: `migrate` generates
--- analytics.age_band_order() and analytics.heart_rate_zone_order() and fills the two label tables
--- from the lists in domain/ on every start (store/analytics-definitions.ts).
+-- The age bands and heart-rate zones are not copied here: `migrate` generates the functions
+-- analytics.age_band(), age_band_order() and heart_rate_zone_order() and fills the two label
+-- tables from the lists in domain/ on every start (store/analytics-definitions.ts).
 
 CREATE SCHEMA analytics;
 COMMENT ON SCHEMA analytics IS 'Deloton BI: rides, riders and readings without personal data, and ready-made daily figures. Read-only; see docs/bi.md.';
 
 CREATE TABLE analytics_state (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  time_zone text NOT NULL DEFAULT 'UTC'   -- the display time zone the days are cut in
+  -- The display time zone the days are cut in; null until the first start cuts them.
+  time_zone text,
+  -- Whether every ride's local_day is cut in time_zone (false while a start re-cuts them).
+  days_cut boolean NOT NULL DEFAULT false
 );
 INSERT INTO analytics_state DEFAULT VALUES;
 
-CREATE TABLE analytics_days (
-  day       date PRIMARY KEY,
-  starts_at timestamptz NOT NULL,
-  ends_at   timestamptz NOT NULL,
-  time_zone text NOT NULL
-);
+-- Filled for the rides stored before this migration by the first start (syncAnalyticsTimeZone).
+ALTER TABLE rides ADD COLUMN local_day date;
+CREATE INDEX rides_local_day ON rides (local_day);
 
 CREATE TABLE analytics_changes (
   id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -50,10 +50,13 @@ CREATE TABLE analytics_heart_rate_zones (
 );
 
 -- Replaced on every migrate by bodies generated from domain/age.ts and heart-rate-zones.ts.
+CREATE FUNCTION analytics.age_band(age integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::text $$;
 CREATE FUNCTION analytics.age_band_order(age integer) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::integer $$;
 CREATE FUNCTION analytics.heart_rate_zone_order(bpm integer, max_bpm integer) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT NULL::integer $$;
+COMMENT ON FUNCTION analytics.age_band(integer) IS 'The age band (its label in analytics.age_bands) of an age in whole years.';
 COMMENT ON FUNCTION analytics.age_band_order(integer) IS 'The age band (its band_order in analytics.age_bands) of an age in whole years.';
 COMMENT ON FUNCTION analytics.heart_rate_zone_order(integer, integer) IS 'The heart-rate zone (its zone_order in analytics.heart_rate_zones) of a heart rate against a personal maximum.';
 
@@ -99,32 +102,40 @@ CREATE TABLE analytics_demographics (
 );
 CREATE INDEX analytics_demographics_day ON analytics_demographics (day);
 
--- The local day of an instant in the display time zone, and the day's bounds.
-CREATE FUNCTION analytics_local_day(at timestamptz) RETURNS date
-LANGUAGE sql STABLE AS $$
-  SELECT (at AT TIME ZONE coalesce((SELECT time_zone FROM analytics_state), 'UTC'))::date
-$$;
+-- The ride's day, as it is inserted, in the display time zone.
+CREATE FUNCTION analytics_ride_day() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.local_day := (NEW.started_at AT TIME ZONE
+    coalesce((SELECT time_zone FROM analytics_state), 'UTC'))::date;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER analytics_ride_day BEFORE INSERT ON rides
+  FOR EACH ROW EXECUTE FUNCTION analytics_ride_day();
 
--- Marks the days of changed rides; on insert, also makes sure the rides' days exist. Statement
--- triggers: an ingest batch that rewrites a thousand open rides adds one or two rows, not 1,000.
+-- Marks the days of changed rides. Statement triggers: an ingest batch that rewrites a thousand
+-- open rides adds one or two rows, not a thousand.
 CREATE FUNCTION analytics_rides_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE tz text := coalesce((SELECT time_zone FROM analytics_state), 'UTC');
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO analytics_days (day, starts_at, ends_at, time_zone)
-    SELECT x.day, x.day::timestamp AT TIME ZONE tz, (x.day + 1)::timestamp AT TIME ZONE tz, tz
-    FROM (SELECT DISTINCT (started_at AT TIME ZONE tz)::date AS day FROM changed_rides) x
-    ON CONFLICT (day) DO NOTHING;
-  END IF;
   INSERT INTO analytics_changes (day)
-  SELECT DISTINCT (started_at AT TIME ZONE tz)::date FROM changed_rides;
+  SELECT DISTINCT local_day FROM changed_rides WHERE local_day IS NOT NULL;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_rides_inserted AFTER INSERT ON rides
   REFERENCING NEW TABLE AS changed_rides FOR EACH STATEMENT EXECUTE FUNCTION analytics_rides_changed();
+-- An update may move a ride to another day (a new time zone): both days change.
+CREATE FUNCTION analytics_rides_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO analytics_changes (day)
+  SELECT local_day FROM new_rides WHERE local_day IS NOT NULL
+  UNION SELECT local_day FROM old_rides WHERE local_day IS NOT NULL;
+  RETURN NULL;
+END $$;
 CREATE TRIGGER analytics_rides_updated AFTER UPDATE ON rides
-  REFERENCING NEW TABLE AS changed_rides FOR EACH STATEMENT EXECUTE FUNCTION analytics_rides_changed();
+  REFERENCING OLD TABLE AS old_rides NEW TABLE AS new_rides
+  FOR EACH STATEMENT EXECUTE FUNCTION analytics_rides_updated();
 CREATE TRIGGER analytics_rides_deleted AFTER DELETE ON rides
   REFERENCING OLD TABLE AS changed_rides FOR EACH STATEMENT EXECUTE FUNCTION analytics_rides_changed();
 
@@ -133,8 +144,8 @@ CREATE FUNCTION analytics_alerts_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO analytics_changes (day)
-  SELECT DISTINCT analytics_local_day(r.started_at)
-  FROM changed_alerts a JOIN rides r ON r.ride_id = a.ride_id;
+  SELECT DISTINCT r.local_day
+  FROM changed_alerts a JOIN rides r ON r.ride_id = a.ride_id WHERE r.local_day IS NOT NULL;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_alerts_inserted AFTER INSERT ON alerts
@@ -145,8 +156,8 @@ CREATE FUNCTION analytics_riders_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO analytics_changes (day)
-  SELECT DISTINCT analytics_local_day(r.started_at)
-  FROM changed_riders c JOIN rides r ON r.rider_id = c.rider_id;
+  SELECT DISTINCT r.local_day
+  FROM changed_riders c JOIN rides r ON r.rider_id = c.rider_id WHERE r.local_day IS NOT NULL;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_riders_inserted AFTER INSERT ON riders
@@ -155,9 +166,9 @@ CREATE FUNCTION analytics_riders_regendered() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO analytics_changes (day)
-  SELECT DISTINCT analytics_local_day(r.started_at)
+  SELECT DISTINCT r.local_day
   FROM old_riders o JOIN new_riders n ON n.rider_id = o.rider_id AND n.gender IS DISTINCT FROM o.gender
-  JOIN rides r ON r.rider_id = n.rider_id;
+  JOIN rides r ON r.rider_id = n.rider_id WHERE r.local_day IS NOT NULL;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_riders_updated AFTER UPDATE ON riders
@@ -198,7 +209,7 @@ SELECT g.day::date AS day,
   extract(isodow FROM g.day)::integer AS weekday,
   to_char(g.day, 'FMDay') AS weekday_name,
   extract(isodow FROM g.day) >= 6 AS is_weekend
-FROM (SELECT min(day) AS first_day, max(day) AS last_day FROM analytics_days) b,
+FROM (SELECT min(local_day) AS first_day, max(local_day) AS last_day FROM rides) b,
   generate_series(b.first_day, b.last_day, interval '1 day') AS g (day);
 COMMENT ON VIEW analytics.dates IS 'A date dimension: every calendar day (display time zone) from the first day with rides to the last.';
 COMMENT ON COLUMN analytics.dates.day IS 'The calendar day in the display time zone; the key the other views'' day columns join to.';
@@ -215,13 +226,14 @@ COMMENT ON COLUMN analytics.dates.weekday_name IS 'Weekday in words (Monday).';
 COMMENT ON COLUMN analytics.dates.is_weekend IS 'True on Saturdays and Sundays.';
 
 CREATE VIEW analytics.rides AS
-SELECT r.ride_id, d.day,
-  extract(hour FROM r.started_at AT TIME ZONE d.time_zone)::integer AS hour,
+SELECT r.ride_id, r.local_day AS day,
+  extract(hour FROM r.started_at AT TIME ZONE
+    coalesce((SELECT time_zone FROM analytics_state), 'UTC'))::integer AS hour,
   r.started_at, r.ended_at, r.ended_at IS NULL AS in_progress,
   r.bike_serial, r.rider_id,
   coalesce(p.gender, 'unknown') AS gender,
-  coalesce(b.label, 'unknown') AS age_band,
-  b.band_order AS age_band_order,
+  coalesce(analytics.age_band(r.rider_age), 'unknown') AS age_band,
+  analytics.age_band_order(r.rider_age) AS age_band_order,
   r.rider_age AS age,
   r.duration_s,
   r.duration_s / 60.0::double precision AS duration_min,
@@ -230,11 +242,10 @@ SELECT r.ride_id, d.day,
   r.avg_power_w, r.max_power_w, r.energy_kj,
   coalesce(a.alerts, 0) AS alerts
 FROM rides r
-JOIN analytics_days d ON r.started_at >= d.starts_at AND r.started_at < d.ends_at
 LEFT JOIN riders p ON p.rider_id = r.rider_id
-LEFT JOIN analytics_age_bands b ON b.band_order = analytics.age_band_order(r.rider_age)
 LEFT JOIN (SELECT ride_id, count(*)::integer AS alerts FROM alerts GROUP BY ride_id) a
-  ON a.ride_id = r.ride_id;
+  ON a.ride_id = r.ride_id
+WHERE r.local_day IS NOT NULL;
 COMMENT ON VIEW analytics.rides IS 'One row per ride (including rides still in progress), with its rider''s gender and age band and the ride''s figures.';
 COMMENT ON COLUMN analytics.rides.ride_id IS 'The ride''s id; analytics.readings.ride_id refers to it.';
 COMMENT ON COLUMN analytics.rides.day IS 'The calendar day the ride started on, in the display time zone; joins analytics.dates.day.';
@@ -263,16 +274,16 @@ COMMENT ON COLUMN analytics.rides.alerts IS 'Heart-rate alerts raised during the
 CREATE VIEW analytics.riders AS
 SELECT p.rider_id, p.gender,
   extract(year FROM p.birth_date)::integer AS birth_year,
-  coalesce(b.label, 'unknown') AS age_band,
-  b.band_order AS age_band_order,
+  coalesce(analytics.age_band(a.age), 'unknown') AS age_band,
+  analytics.age_band_order(a.age) AS age_band_order,
   p.height_cm, p.weight_kg,
   CASE WHEN p.height_cm > 0 AND p.weight_kg > 0 THEN
     round((p.weight_kg::float8 / (p.height_cm::float8 / 100) ^ 2)::numeric, 1)::float8 END AS bmi,
   p.account_created, p.original_source,
   s.first_ride_at, s.last_ride_at, coalesce(s.ride_count, 0) AS ride_count
 FROM riders p
-LEFT JOIN analytics_age_bands b ON b.band_order = analytics.age_band_order(
-  extract(year FROM age((now() AT TIME ZONE 'UTC')::date, p.birth_date))::integer)
+CROSS JOIN LATERAL (SELECT
+  extract(year FROM age((now() AT TIME ZONE 'UTC')::date, p.birth_date))::integer AS age) a
 LEFT JOIN (
   SELECT rider_id, min(started_at) AS first_ride_at, max(started_at) AS last_ride_at,
     count(*)::integer AS ride_count
@@ -370,10 +381,3 @@ COMMENT ON COLUMN analytics.demographics.avg_heart_rate IS 'Average heart rate, 
 COMMENT ON COLUMN analytics.demographics.avg_power_w IS 'Average power in watts, weighted by readings.';
 COMMENT ON COLUMN analytics.demographics.alerts IS 'Heart-rate alerts raised in those rides.';
 COMMENT ON COLUMN analytics.demographics.seconds_above_max IS 'Seconds above the personal maximum heart rate.';
-
--- Rides stored before this migration: their days, and everything to compute once.
-INSERT INTO analytics_days (day, starts_at, ends_at, time_zone)
-SELECT DISTINCT (started_at AT TIME ZONE 'UTC')::date, (started_at AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC',
-  ((started_at AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC', 'UTC'
-FROM rides;
-INSERT INTO analytics_changes (day) SELECT day FROM analytics_days;
