@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createLogger } from './app/logger.js';
 import { openDatabase } from './app/open-db.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
-import { loadConfig, type Config } from './config.js';
+import { isListenHost, loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
 import type { BiAction } from './app/bi-command.js';
@@ -311,6 +311,26 @@ bi.command('tds')
       out: f.out ?? null,
     }),
   );
+const listenHost = (v: string): string => {
+  if (!isListenHost(v)) throw new InvalidArgumentError('must be an IP address or a host name');
+  return v;
+};
+bi.command('serve')
+  .description(
+    'serve the embedded database read-only over the PostgreSQL protocol (psql, BI tools)',
+  )
+  .option('--port <n>', 'port (default: BI_PORT, else 5433)', int('--port', 0, 65_535))
+  .option('--host <address>', 'address to listen on (default: BI_HOST, else 127.0.0.1)', listenHost)
+  .action(async (f: { port?: number; host?: string }) => {
+    const { config, logger, signal } = context();
+    const { runBiServe } = await import('./app/bi-serve.js');
+    await runBiServe(
+      config,
+      logger,
+      { host: f.host ?? config.bi.host, port: f.port ?? config.bi.port ?? 5433 },
+      signal,
+    );
+  });
 
 program
   .command('db')

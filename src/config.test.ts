@@ -102,6 +102,18 @@ describe('loadConfig', () => {
       );
   });
 
+  it('offers no BI socket unless BI_PORT is set, on loopback unless BI_HOST says otherwise', () => {
+    expect(loadConfig({}).bi).toEqual({ port: null, host: '127.0.0.1' });
+    expect(loadConfig({ BI_PORT: '5433', BI_HOST: '0.0.0.0' }).bi).toEqual({
+      port: 5433,
+      host: '0.0.0.0',
+    });
+    expect(fail({ BI_PORT: '70000' })).toMatch(/BI_PORT: must be between 0 and 65535/);
+    expect(fail({ BI_PORT: 'psql' })).toMatch(/BI_PORT: must be a whole number/);
+    expect(fail({ BI_PORT: '3000' })).toMatch(/BI_PORT: must differ from PORT/);
+    expect(fail({ BI_HOST: '127.0.0.1:5433' })).toMatch(/BI_HOST: must be an IP address/);
+  });
+
   it('checks the mail settings', () => {
     expect(fail({ SMTP_URL: 'smtp://host:99999', MAIL_FROM: 'a@b.c' })).toMatch(
       /SMTP_URL: must be smtp/,

@@ -66,6 +66,15 @@ const Env = z
         'must be an IP address or a host name to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost',
       ),
     PORT: int(0, 65_535).default(3000),
+    // The embedded database's read-only PostgreSQL socket for BI tools, offered by `start`.
+    BI_PORT: int(0, 65_535).optional(),
+    BI_HOST: z
+      .string()
+      .default('127.0.0.1')
+      .refine(
+        isListenHost,
+        'must be an IP address or a host name to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost',
+      ),
     LOG_LEVEL: z
       .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
       .default('info'),
@@ -134,6 +143,12 @@ const Env = z
         path: ['REPORT_CRON'],
         message: `must be a 5-field cron expression such as "0 7 * * *" (${cronProblem})`,
       });
+    if (e.BI_PORT !== undefined && e.BI_PORT !== 0 && e.BI_PORT === e.PORT)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BI_PORT'],
+        message: 'must differ from PORT (the HTTP server listens there)',
+      });
     if (Boolean(e.KAFKA_SASL_USERNAME) !== Boolean(e.KAFKA_SASL_PASSWORD))
       ctx.addIssue({
         code: 'custom',
@@ -147,9 +162,11 @@ function parseTrustProxy(v: string | undefined): boolean | string {
   return v === 'true' ? true : v;
 }
 
-// An IPv4 or IPv6 address (without brackets), or a DNS name of letters, digits and hyphens.
-// Digits and dots alone that are no IPv4 address (999.1.1.1) are a typo, not a name.
-function isListenHost(v: string): boolean {
+/**
+ * An IPv4 or IPv6 address (without brackets), or a DNS name of letters, digits and hyphens.
+ * Digits and dots alone that are no IPv4 address (999.1.1.1) are a typo, not a name.
+ */
+export function isListenHost(v: string): boolean {
   if (isIP(v) !== 0) return true;
   return (
     !/^[\d.]+$/.test(v) &&
@@ -187,6 +204,12 @@ export interface Config {
   /** Address the HTTP server of `start` and `serve` listens on. */
   readonly host: string;
   readonly port: number;
+  readonly bi: {
+    /** Port of the embedded database's read-only PostgreSQL socket in `start` (null: none). */
+    readonly port: number | null;
+    /** Address it listens on (any user and password are accepted: keep it on loopback). */
+    readonly host: string;
+  };
   readonly logLevel: string;
   readonly ingest: {
     readonly batchMessages: number;
@@ -259,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     feedTimeZone: e.FEED_TIMEZONE,
     host: e.HOST,
     port: e.PORT,
+    bi: Object.freeze({ port: e.BI_PORT ?? null, host: e.BI_HOST }),
     logLevel: e.LOG_LEVEL,
     ingest: Object.freeze({
       batchMessages: e.INGEST_BATCH_MESSAGES,

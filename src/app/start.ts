@@ -8,6 +8,8 @@ import { startMailService } from './mail-service.js';
 import { newReportSchedulerStats } from '../reports/report-scheduler.js';
 import { reportPdfs, startReportService } from './report-service.js';
 import { openDatabase } from './open-db.js';
+import { checkEmbedded, offerBiSocket } from './bi-serve.js';
+import type { BiWireServer } from '../store/pglite-wire-server.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
 
 /** `deloton start`: database, ingest from the chosen source and the HTTP server, in one process. */
@@ -18,6 +20,7 @@ export async function runStart(
   simulator: SimulatorChoice,
   signal: AbortSignal,
 ): Promise<void> {
+  if (config.bi.port !== null) checkEmbedded(config, 'BI_PORT');
   if (!config.databaseUrl)
     logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
   // The source is checked first: a usage mistake should not wait on a database.
@@ -35,9 +38,12 @@ export async function runStart(
     reportStats: () => reportStats,
     reports: reportPdfs(db, config.displayTimeZone),
   });
+  let bi: BiWireServer | null = null;
   try {
     // Listening comes first: a taken port is a setup mistake to report before ingesting anything.
     const address = await listenOn(http, config, logger);
+    if (config.bi.port !== null)
+      bi = await offerBiSocket(db, logger, { host: config.bi.host, port: config.bi.port });
     await offerFirstAdminKey(db, address, logger);
     ingest = startIngest({ db, source, config, logger, signal });
     const mail = startMailService({
@@ -53,6 +59,7 @@ export async function runStart(
   } finally {
     // Ingest has committed its last batch by now (or failed); stop serving, then close the database.
     await http.close();
+    await bi?.close();
     await source.close();
     await db.close();
   }

@@ -9,6 +9,15 @@ const parsers = {
   1082: (v: string) => v,
 };
 
+// The engine behind each embedded Db, for the BI socket (pglite-wire-server.ts), which speaks
+// the wire protocol to PGlite itself rather than through the Db port.
+const engines = new WeakMap<Db, PGlite>();
+
+/** The PGlite engine of a Db opened by openPgliteDb, or null for PostgreSQL. */
+export function pgliteOf(db: Db): PGlite | null {
+  return engines.get(db) ?? null;
+}
+
 function wrap(q: PGlite | Transaction): Queryable {
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
@@ -42,7 +51,7 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
     throw e;
   }
   const base = wrap(pg);
-  return {
+  const db: Db = {
     kind: 'pglite',
     location: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     ...base,
@@ -62,4 +71,6 @@ export async function openPgliteDb(dataDir: string | null): Promise<Db> {
       }
     },
   };
+  engines.set(db, pg);
+  return db;
 }
