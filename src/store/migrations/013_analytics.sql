@@ -31,9 +31,20 @@ ALTER TABLE rides ADD COLUMN local_day date;
 CREATE INDEX rides_local_day ON rides (local_day);
 
 CREATE TABLE analytics_changes (
-  id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  day date NOT NULL
+  id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  day      date NOT NULL,
+  rider_id bigint             -- set when a ride came or went: the rider's ride count changed
 );
+
+-- Each rider's rides, for analytics.riders: counted here rather than over every ride per query.
+CREATE TABLE analytics_rider_rides (
+  rider_id      bigint PRIMARY KEY,
+  ride_count    integer NOT NULL,
+  first_ride_at timestamptz NOT NULL,
+  last_ride_at  timestamptz NOT NULL
+);
+INSERT INTO analytics_rider_rides
+SELECT rider_id, count(*), min(started_at), max(started_at) FROM rides GROUP BY rider_id;
 
 CREATE TABLE analytics_age_bands (
   band_order integer PRIMARY KEY,
@@ -113,18 +124,20 @@ END $$;
 CREATE TRIGGER analytics_ride_day BEFORE INSERT ON rides
   FOR EACH ROW EXECUTE FUNCTION analytics_ride_day();
 
--- Marks the days of changed rides. Statement triggers: an ingest batch that rewrites a thousand
--- open rides adds one or two rows, not a thousand.
+-- Marks the days (and riders) of rides that came or went. Statement triggers, as all of these:
+-- one statement of an ingest batch adds a row per day and rider it touched, not per ride row.
 CREATE FUNCTION analytics_rides_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO analytics_changes (day)
-  SELECT DISTINCT local_day FROM changed_rides WHERE local_day IS NOT NULL;
+  INSERT INTO analytics_changes (day, rider_id)
+  SELECT DISTINCT coalesce(local_day, (started_at AT TIME ZONE 'UTC')::date), rider_id
+  FROM changed_rides;
   RETURN NULL;
 END $$;
 CREATE TRIGGER analytics_rides_inserted AFTER INSERT ON rides
   REFERENCING NEW TABLE AS changed_rides FOR EACH STATEMENT EXECUTE FUNCTION analytics_rides_changed();
--- An update may move a ride to another day (a new time zone): both days change.
+-- An update rewrites an open ride's figures every batch (its rider's count stays): a row per day,
+-- and both days when it moves a ride to another (a new time zone).
 CREATE FUNCTION analytics_rides_updated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -284,10 +297,7 @@ SELECT p.rider_id, p.gender,
 FROM riders p
 CROSS JOIN LATERAL (SELECT
   extract(year FROM age((now() AT TIME ZONE 'UTC')::date, p.birth_date))::integer AS age) a
-LEFT JOIN (
-  SELECT rider_id, min(started_at) AS first_ride_at, max(started_at) AS last_ride_at,
-    count(*)::integer AS ride_count
-  FROM rides GROUP BY rider_id) s ON s.rider_id = p.rider_id;
+LEFT JOIN analytics_rider_rides s ON s.rider_id = p.rider_id;
 COMMENT ON VIEW analytics.riders IS 'One row per rider, without names, contact details or exact birth date.';
 COMMENT ON COLUMN analytics.riders.rider_id IS 'The rider''s account number (pseudonymous); analytics.rides.rider_id refers to it.';
 COMMENT ON COLUMN analytics.riders.gender IS 'male, female, other or unknown.';
