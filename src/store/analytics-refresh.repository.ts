@@ -31,12 +31,16 @@ export async function refreshAnalytics(db: Db): Promise<AnalyticsRefresh> {
     if (!lock?.ok) return { kind: 'busy' } as const;
     // Only the rows this statement sees go: a change committed after it stays for the next turn,
     // and the recompute below (a later statement) sees everything committed before it.
-    const changed = await tx.query<{ day: string; rider_id: number | null }>(
-      'DELETE FROM analytics_changes RETURNING day, rider_id',
+    // Distinct in SQL: loading a year's rides leaves millions of change rows, a handful of values.
+    const [changed] = await tx.query<{ days: string[] | null; riders: string[] | null }>(
+      `WITH gone AS (DELETE FROM analytics_changes RETURNING day, rider_id)
+       SELECT array_agg(DISTINCT day::text ORDER BY day::text) AS days,
+         array_agg(DISTINCT rider_id::text) FILTER (WHERE rider_id IS NOT NULL) AS riders
+       FROM gone`,
     );
-    const days = [...new Set(changed.map((c) => c.day))].sort();
+    const days = changed?.days ?? [];
     if (days.length === 0) return { kind: 'idle' } as const;
-    const riders = [...new Set(changed.flatMap((c) => (c.rider_id === null ? [] : [c.rider_id])))];
+    const riders = (changed?.riders ?? []).map(Number);
     await recountRiders(tx, riders);
     // A day's statement reads a few thousand rides; PostgreSQL's JIT compiler, which a large
     // estimate can set off, costs more than it saves there.
