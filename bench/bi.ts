@@ -134,11 +134,18 @@ await runBench('bi', async () => {
     );
     await db.query('ANALYZE');
 
-    // One day changed (a ride ends, a rider is erased): what every refresh pays.
-    await db.query(`INSERT INTO analytics_changes (day) VALUES ('${DRILL_DAY}')`);
-    const d = performance.now();
-    await refreshAnalytics(db);
-    figures.oneDayRecomputeMs = round(performance.now() - d);
+    // One day changed (a ride ends, a rider is erased): what every refresh pays. Vacuumed first,
+    // as autovacuum soon would: the load left millions of dead change rows behind.
+    await db.query('VACUUM ANALYZE analytics_changes');
+    const oneDay: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await db.query(`INSERT INTO analytics_changes (day) VALUES ('${DRILL_DAY}')`);
+      const d = performance.now();
+      await refreshAnalytics(db);
+      oneDay.push(performance.now() - d);
+    }
+    oneDay.sort((a, b) => a - b);
+    figures.oneDayRecomputeMs = round(percentile(oneDay, 50));
   } finally {
     await db.close();
   }
