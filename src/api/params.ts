@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { parseCalendarDate } from '../domain/calendar-day.js';
 
+/** Zod's message for a required parameter left out (other failures keep theirs). */
+const required = (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : undefined;
+
 /** A stored id: a positive whole number within the range ids are given out in. */
 export const Id = z
-  .string()
+  .string({ error: required })
   .regex(/^\d{1,16}$/, 'must be a positive whole number')
   .transform(Number)
   .refine((n) => n >= 1 && Number.isSafeInteger(n), 'must be a positive whole number below 2^53')
@@ -96,7 +100,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * `YYYY-MM-DD` that the route reads in DISPLAY_TIMEZONE (its first instant), as `/api/daily` does.
  */
 export const DayOrInstant = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : undefined) })
+  .string({ error: required })
   .transform((v, ctx): SpanBound => {
     if (DAY.test(v)) {
       const day = parseCalendarDate(v);
