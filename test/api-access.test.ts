@@ -21,6 +21,8 @@ interface Operation {
   body: ZodType | undefined;
   /** Its 200 body is a PDF (a report), not JSON. */
   pdf: boolean;
+  /** Its 200 body is CSV (an export), not JSON. */
+  csv: boolean;
 }
 
 interface OpenApiOperation {
@@ -51,6 +53,7 @@ async function operations(api: ApiHarness): Promise<Operation[]> {
         op.responses?.['200']?.content?.['application/json']?.schema?.$ref?.split('/').pop(),
       ),
       pdf: op.responses?.['200']?.content?.['application/pdf'] !== undefined,
+      csv: op.responses?.['200']?.content?.['text/csv'] !== undefined,
     })),
   );
 }
@@ -72,6 +75,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
   let api: ApiHarness;
   let ops: Operation[];
   let fill: (path: string) => string;
+  /** The query a read needs to answer 200, if any. */
+  let queryOf: (path: string) => string;
   let personal: string[];
 
   beforeAll(async () => {
@@ -88,6 +93,16 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
         .replace(/^\/(api\/)?rides?\/\{id\}/, (m) => m.replace('{id}', String(ids!.ride)))
         .replace(/\{(id|user_id)\}/, String(ids!.rider))
         .replace('{date}', '2022-07-06');
+    queryOf = (path) =>
+      /rides?\/\{id\}$/.test(path)
+        ? '?include=readings'
+        : path.endsWith('daily')
+          ? '?date=2022-07-06'
+          : path === '/api/export/rides.csv'
+            ? '?from=2022-07-06&to=2022-07-08'
+            : path === '/api/export/readings.csv'
+              ? `?ride_id=${ids!.ride}`
+              : '';
     const riders = await t.db.query<Record<string, string | null>>(
       'SELECT first_name, last_name, email, address_line_1, postcode, birth_date::text AS birth_date FROM riders',
     );
@@ -121,6 +136,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       'GET /api/alerts/{id}/mail',
       'GET /api/reports',
       'GET /api/reports/{date}.pdf',
+      'GET /api/export/rides.csv',
+      'GET /api/export/readings.csv',
       'GET /ride/{id}',
       'DELETE /ride/{id}',
       'GET /rider/{user_id}',
@@ -184,15 +201,19 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
     for (const op of ops.filter(
       (o) => o.secured && o.method === 'GET' && !o.adminOnly && o.path !== '/api/live',
     )) {
-      const url = `${fill(op.path)}${/rides?\/\{id\}$/.test(op.path) ? '?include=readings' : ''}${op.path.endsWith('daily') ? '?date=2022-07-06' : ''}`;
+      const url = `${fill(op.path)}${queryOf(op.path)}`;
       const res = await api.call('GET', url, api.viewer);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
       // Both roles' bodies hold no field their documented schema lacks; a PDF is read as text.
-      expect({ url, documented: op.body !== undefined || op.pdf }).toEqual({
+      expect({ url, documented: op.body !== undefined || op.pdf || op.csv }).toEqual({
         url,
         documented: true,
       });
       const readBody = (r: typeof res): string => {
+        if (op.csv) {
+          expect(r.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
+          return r.body;
+        }
         if (!op.pdf) {
           expectBody(r, 200, op.body!);
           return r.body;
@@ -202,6 +223,14 @@ describe.each<DbKind>(['pglite', 'postgres'])('API access [%s]', (kind) => {
       };
       const text = readBody(res);
       expect(text).not.toMatch(personalKeys);
+      // A CSV names its fields in its header row instead.
+      if (op.csv)
+        expect(
+          text
+            .slice(0, text.indexOf('\r\n'))
+            .split(',')
+            .filter((c) => /^(email|first_name|last_name|birth_date|address_.*|title)$/.test(c)),
+        ).toEqual([]);
       for (const value of personal)
         expect({ url, leaked: text.includes(value) ? value : null }).toEqual({
           url,

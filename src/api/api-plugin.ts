@@ -6,6 +6,7 @@ import type { ApiDeps } from './api-deps.js';
 import { installAuth, type Credentials } from './auth.js';
 import { dailyRoutes } from './daily.routes.js';
 import { installErrorHandling } from './error-handler.js';
+import { exportRoutes } from './export.routes.js';
 import { healthRoutes, type HealthSources } from './health.routes.js';
 import { KeyCache } from './key-cache.js';
 import { createMetrics, installHttpMetrics } from './metrics.js';
@@ -61,5 +62,6 @@ export async function registerApi(
   activityRoutes(app, o);
   alertRoutes(app, o);
   reportRoutes(app, o);
+  exportRoutes(app, o);
   return { keys, creds };
 }

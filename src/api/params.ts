@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { parseCalendarDate } from '../domain/calendar-day.js';
 
+/** Zod's message for a required parameter left out (other failures keep theirs). */
+const required = (issue: { input: unknown }) =>
+  issue.input === undefined ? 'is required' : undefined;
+
 /** A stored id: a positive whole number within the range ids are given out in. */
 export const Id = z
-  .string()
+  .string({ error: required })
   .regex(/^\d{1,16}$/, 'must be a positive whole number')
   .transform(Number)
   .refine((n) => n >= 1 && Number.isSafeInteger(n), 'must be a positive whole number below 2^53')
@@ -85,3 +89,33 @@ export const IdParams = z.object({ id: Id });
 
 /** For routes that take no query parameters: any given is reported, not silently ignored. */
 export const NoQuery = z.strictObject({});
+
+/** A bound of a span as given: an instant (epoch ms), or a calendar day to read in a zone. */
+export type SpanBound = { kind: 'instant'; ms: number } | { kind: 'day'; date: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A required bound of a span: an ISO 8601 date-time with a zone (as `Instant`), or a day
+ * `YYYY-MM-DD` that the route reads in DISPLAY_TIMEZONE (its first instant), as `/api/daily` does.
+ */
+export const DayOrInstant = z
+  .string({ error: required })
+  .transform((v, ctx): SpanBound => {
+    if (DAY.test(v)) {
+      const day = parseCalendarDate(v);
+      if (day.kind === 'ok') return { kind: 'day', date: day.date };
+      ctx.addIssue({ code: 'custom', message: day.reason });
+      return z.NEVER;
+    }
+    const instant = Instant.safeParse(v);
+    if (instant.success) return { kind: 'instant', ms: instant.data };
+    for (const issue of instant.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  })
+  .meta({
+    type: 'string',
+    example: '2022-07-06',
+    description: 'a day YYYY-MM-DD (in DISPLAY_TIMEZONE), or an ISO 8601 date-time with a zone',
+  });

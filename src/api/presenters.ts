@@ -7,7 +7,7 @@ import type { PeriodTotals } from '../store/day-totals.repository.js';
 import type { RiderStatsRow } from '../store/riders.repository.js';
 import type { ReadingRow, RideRow, RiderRow } from '../store/rides.repository.js';
 import type { ApiRole } from '../store/api-keys.repository.js';
-import { viewerPart, type ViewerRiderField } from './rider-fields.js';
+import { riderPart, type ViewerRiderField } from './rider-fields.js';
 
 // Rounding for display: summaries are floats computed over thousands of readings.
 const r1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
@@ -67,7 +67,8 @@ function fullRider(p: RiderRow, today: string) {
   };
 }
 
-type FullRider = ReturnType<typeof fullRider>;
+/** A rider with every field, as presented to an admin key. */
+export type FullRider = ReturnType<typeof fullRider>;
 
 /**
  * A rider as a role may see them, aged as of `today` (`YYYY-MM-DD` in the display zone). Viewers
@@ -79,8 +80,7 @@ export function presentRider(
   role: ApiRole,
   today: string,
 ): Pick<FullRider, ViewerRiderField> & Partial<FullRider> {
-  const all = fullRider(p, today);
-  return role === 'admin' ? all : viewerPart(all);
+  return riderPart(fullRider(p, today), role);
 }
 
 /** A period's totals, as the daily view shows them. */

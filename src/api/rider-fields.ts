@@ -1,3 +1,4 @@
+import type { ApiRole } from '../store/api-keys.repository.js';
 import {
   isPseudonymous,
   type PseudonymousDatum,
@@ -38,17 +39,25 @@ export function viewerSees(field: RiderField): field is ViewerRiderField {
   return RIDER_FIELD_SOURCES[field].every((d: RiderDatum) => isPseudonymous(d));
 }
 
-/** The rider fields a viewer key sees, in the API's order. */
-export const VIEWER_RIDER_FIELDS: readonly ViewerRiderField[] = (
-  Object.keys(RIDER_FIELD_SOURCES) as RiderField[]
-).filter(viewerSees);
+/** Every rider field, in the API's order. */
+export const RIDER_FIELDS: readonly RiderField[] = Object.keys(RIDER_FIELD_SOURCES) as RiderField[];
 
-/** The part of a rider a viewer key may see. */
-export function viewerPart<T extends Record<RiderField, unknown>>(
+/** The rider fields a viewer key sees, in the API's order. */
+export const VIEWER_RIDER_FIELDS: readonly ViewerRiderField[] = RIDER_FIELDS.filter(viewerSees);
+
+/** The rider fields a role sees, in the API's order: the JSON and the CSV riders both follow this. */
+export function riderFieldsFor(role: ApiRole): readonly RiderField[] {
+  return role === 'admin' ? RIDER_FIELDS : VIEWER_RIDER_FIELDS;
+}
+
+/** The part of a rider a role may see: every field for admin keys, the viewer fields otherwise. */
+export function riderPart<T extends Record<RiderField, unknown>>(
   rider: T,
-): Pick<T, ViewerRiderField> {
-  return Object.fromEntries(VIEWER_RIDER_FIELDS.map((f) => [f, rider[f]])) as Pick<
+  role: ApiRole,
+): Pick<T, ViewerRiderField> & Partial<T> {
+  return Object.fromEntries(riderFieldsFor(role).map((f) => [f, rider[f]])) as Pick<
     T,
     ViewerRiderField
-  >;
+  > &
+    Partial<T>;
 }

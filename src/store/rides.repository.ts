@@ -79,12 +79,14 @@ export interface RideQuery {
   readonly limit: number;
 }
 
-const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
+/** The columns of a `RideRow`, of rides aliased `r`. */
+export const RIDE_COLUMNS = `r.ride_id, r.rider_id, r.bike_serial, r.started_at, r.ended_at,
   r.duration_s, r.reading_count, r.avg_heart_rate, r.min_heart_rate, r.max_heart_rate, r.avg_rpm,
   r.avg_resistance, r.avg_power_w, r.max_power_w, r.energy_kj, r.rider_age, r.personal_max_bpm,
   r.seconds_above_max,
   (SELECT count(*) FROM alerts a WHERE a.ride_id = r.ride_id)::int AS alert_count`;
-const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
+/** A rider's columns but its id, of riders aliased `p`. */
+export const RIDER_COLUMNS = `p.title, p.first_name, p.last_name, p.gender, p.birth_date, p.height_cm,
   p.weight_kg, p.email, p.address_line_1, p.address_line_2, p.city, p.postcode, p.account_created,
   p.original_source`;
 
