@@ -157,6 +157,9 @@ const Env = z
       });
   });
 
+/** Every environment variable the platform reads (the schema's keys), to check deployment files. */
+export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env.shape));
+
 function parseTrustProxy(v: string | undefined): boolean | string {
   if (v === undefined || v === 'false') return false;
   return v === 'true' ? true : v;
