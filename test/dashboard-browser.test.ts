@@ -151,6 +151,15 @@ describe('live dashboard in Chromium', () => {
     expect(cells[4]).toBe(`${n0(api.summary.avg_heart_rate)} bpm`);
     expect(cells[5]).toBe(`${n0(api.summary.avg_power_w)} W`);
     expect(cells[6]).toBe(`${n0(api.summary.energy_kj)} kJ`);
+    // The download link gives every ride of the range as CSV, through the browser's session.
+    const csvLink = page.getByRole('link', { name: /^Download all [\d,]+ as CSV$/ });
+    const href = (await csvLink.getAttribute('href'))!;
+    const csv = await page.request.get(`${base}${href}`);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).split('\r\n').filter((l) => l !== '');
+    const shown = Number((await csvLink.innerText()).replace(/\D/g, ''));
+    expect(lines.length - 1).toBe(shown);
+    expect(lines.some((l) => l.startsWith(`${ride!.ride_id},`))).toBe(true);
     // The range lives in the URL.
     await page.getByRole('link', { name: '6h' }).click();
     await page.waitForURL(/\/recent\?range=6h$/);

@@ -184,7 +184,15 @@ export function recentView(ctx: ViewContext, range: Range): View {
       const list = await api<{ data: RideBody[] }>(
         `/api/rides?since=${encodeURIComponent(a.from)}&limit=100`,
       );
-      setText(tableNote, list.data.length === 100 ? 'The latest 100 rides.' : '');
+      // Every ride of the range, not just the rows shown, for a spreadsheet (RFC 4180 CSV).
+      const csv = `/api/export/rides.csv?from=${encodeURIComponent(a.from)}&to=${encodeURIComponent(a.until)}`;
+      replaceChildren(
+        tableNote,
+        list.data.length === 100 ? 'The latest 100 rides. ' : '',
+        t.ride_count > 0
+          ? h('a', { href: csv, download: '' }, `Download all ${n0(t.ride_count)} as CSV`)
+          : null,
+      );
       replaceChildren(
         rows,
         ...list.data.map((r) =>

@@ -75,7 +75,17 @@ export function rideView(ctx: ViewContext, rideId: number): View {
   const el = h(
     'section',
     { class: 'page ride', 'aria-labelledby': 'ride-title' },
-    h('p', null, h('a', { href: '/' }, '← Fleet now')),
+    h(
+      'p',
+      null,
+      h('a', { href: '/' }, '← Fleet now'),
+      ' · ',
+      h(
+        'a',
+        { href: `/api/export/readings.csv?ride_id=${rideId}`, download: '' },
+        'Readings as CSV',
+      ),
+    ),
     h(
       'div',
       { class: 'page-head' },
