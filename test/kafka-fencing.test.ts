@@ -45,7 +45,7 @@ function startMember(args: Record<string, unknown>): Member {
   });
   const log: LogLine[] = [];
   let partial = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     const lines = (partial + d.toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) if (l.startsWith('{')) log.push(JSON.parse(l) as LogLine);
