@@ -12,6 +12,7 @@ import { RideIds } from '../src/store/ride-ids.js';
 import { runPipeline } from '../src/ingest/pipeline.js';
 import { migrate } from '../src/store/migrate.js';
 import type { Db } from '../src/store/db.js';
+import { claimPartitions } from '../src/store/partition-owners.repository.js';
 import { openPgDb } from '../src/store/pg-db.js';
 import { simulateFleet } from '../src/simulator/fleet.js';
 import { createPgDatabase } from './support/databases.js';
@@ -160,6 +161,8 @@ describe('database outage', () => {
       stats: newPipelineStats(),
       onFailure: () => undefined,
     });
+    // Claimed, so that only the stop can keep the second batch out, not a fence.
+    const epoch = (await claimPartitions(db, 't', [0])).get(0)!;
     const batch = (next: number): IngestBatch => ({
       source: 't',
       started: [],
@@ -168,7 +171,7 @@ describe('database outage', () => {
       progress: [],
       rejects: [],
       alerts: [],
-      positions: new Map([[0, { next, identity: null }]]),
+      positions: new Map([[0, { next, identity: null, epoch }]]),
       messageCount: 1,
     });
     await proxy.down();

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'migration_failed'
   | 'port_unavailable'
   | 'ingest_write_failed'
+  | 'partition_fenced'
   | 'report_day_invalid'
   | 'report_send_failed'
   | 'bi_access_refused';

@@ -12,7 +12,7 @@ describe('BatchBuilder', () => {
       n++;
     }
     expect(n).toBe(Math.ceil(MAX_BATCH_REJECT_CHARS / huge.length));
-    const batch = b.seal({ progress: [], halfReadings: [] });
+    const batch = b.seal({ progress: [], halfReadings: [] }, new Map([[0, 1]]));
     expect(batch.rejects).toHaveLength(n);
     // Sealed, it starts empty again.
     expect(b.isFull(20_000)).toBe(false);

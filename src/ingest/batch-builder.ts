@@ -101,8 +101,12 @@ export class BatchBuilder implements TrackerSink {
     return riderId === null ? null : { riderId, namedAtMs: this.currentAtMs };
   }
 
-  /** Seals the batch with the tracker's checkpoint: the rides' figures and the half readings. */
-  seal(checkpoint: Checkpoint): IngestBatch {
+  /**
+   * Seals the batch with the tracker's checkpoint (the rides' figures and the half readings) and
+   * the epoch each of its partitions was claimed with. A partition without a claim gets epoch 0,
+   * which no claim has: the batch is refused rather than written unfenced.
+   */
+  seal(checkpoint: Checkpoint, epochs: ReadonlyMap<number, number>): IngestBatch {
     for (const half of checkpoint.halfReadings) this.readings.push(half);
     const batch: IngestBatch = {
       source: this.source,
@@ -115,11 +119,17 @@ export class BatchBuilder implements TrackerSink {
       positions: new Map(
         [...this.lastOf].map(([p, m]): [number, SourcePosition] => [
           p,
-          { next: m.next, identity: m.identity ?? null },
+          { next: m.next, identity: m.identity ?? null, epoch: epochs.get(p) ?? 0 },
         ]),
       ),
       messageCount: this.count,
     };
+    this.discard();
+    return batch;
+  }
+
+  /** Drops what the batch holds and starts an empty one (also what sealing leaves). */
+  discard(): void {
     this.started = [];
     this.readings = [];
     this.completions = [];
@@ -129,6 +139,5 @@ export class BatchBuilder implements TrackerSink {
     this.current = null;
     this.count = 0;
     this.rejectChars = 0;
-    return batch;
   }
 }

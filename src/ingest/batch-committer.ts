@@ -5,6 +5,7 @@ import { isCollision, isConflict, isTransientDbError, type Db } from '../store/d
 import type { RideStart } from '../domain/ride.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch, type WriteResult } from '../store/ingest-writer.js';
+import { PartitionFencedError } from '../store/partition-owners.repository.js';
 import type { RideIds } from '../store/ride-ids.js';
 import { backoff } from './outage-wait.js';
 import type { PipelineStats } from './pipeline-stats.js';
@@ -23,12 +24,18 @@ export interface CommitterOptions {
   readonly onFailure: (err: Error) => void;
   /** Told of rides a committed batch refused to store, to stop tracking them. */
   readonly onRefused?: ((rides: readonly RideStart[]) => void) | undefined;
+  /** Told once when a batch is refused by the fence (another process claimed its partitions). */
+  readonly onFenced?: ((err: PartitionFencedError) => void) | undefined;
 }
 
 const MAX_CONFLICT_RETRIES = 5;
 
 /** What became of a batch handed to the committer. */
-type Outcome = { kind: 'committed' } | { kind: 'stopped' } | { kind: 'failed'; error: Error };
+type Outcome =
+  | { kind: 'committed' }
+  | { kind: 'stopped' }
+  | { kind: 'fenced'; error: PartitionFencedError }
+  | { kind: 'failed'; error: Error };
 
 /**
  * The pipeline's write stage: one batch in flight at a time (so memory stays flat), each written
@@ -43,6 +50,8 @@ export class BatchCommitter {
   failure: Error | null = null;
   /** Set once a stop left a batch unwritten during an outage. */
   private stopped = false;
+  /** Set from a fenced batch until `unfence()`: the batches after it were built on its rows. */
+  fenced: PartitionFencedError | null = null;
 
   constructor(private readonly o: CommitterOptions) {}
 
@@ -58,8 +67,16 @@ export class BatchCommitter {
       );
       return;
     }
+    // A batch built after a fenced one assumes its rows were stored: it waits for the ride state
+    // to be rebuilt from the database, with fresh claims, and its lines are read again.
+    if (this.fenced) return;
     this.writing = true;
     this.inFlight = this.commit(batch, ids).finally(() => (this.writing = false));
+  }
+
+  /** Accepts batches again once the ride state was rebuilt under new claims. */
+  unfence(): void {
+    this.fenced = null;
   }
 
   /** Waits for the batch in flight; throws its failure. */
@@ -80,6 +97,7 @@ export class BatchCommitter {
           durable: false,
         });
       } catch (e) {
+        if (e instanceof PartitionFencedError) return this.fence(batch, e);
         const err = e as Error & { code?: string };
         if (!tolerant && isCollision(err)) {
           // Rows were stored already in a way the tracker could not know (e.g. the same ride
@@ -150,6 +168,17 @@ export class BatchCommitter {
       'stopped while the database was unreachable: the last batch was not stored; its lines are read again on the next start',
     );
     return { kind: 'stopped' };
+  }
+
+  /** Another process claimed a partition of the batch: nothing of it was stored; not an error. */
+  private fence(batch: IngestBatch, error: PartitionFencedError): Outcome {
+    this.fenced = error;
+    this.o.logger.warn(
+      { partitions: error.partitions, messages: batch.messageCount, code: error.code },
+      'batch refused: its partitions were claimed by another process; they are left to it',
+    );
+    this.o.onFenced?.(error);
+    return { kind: 'fenced', error };
   }
 
   private fail(batch: IngestBatch, err: Error & { code?: string }): Outcome {

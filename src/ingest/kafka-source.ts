@@ -244,6 +244,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
 
   return {
     name,
+    group: true,
     async *read(loadPositions, signal) {
       if (active) throw new KafkaSourceError(`${name} is already being read`);
       // A crashed consumer (kafkajs gives up on some broker errors during a rebalance) is

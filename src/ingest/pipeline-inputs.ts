@@ -5,8 +5,11 @@ export type PipelineInput =
   | { readonly kind: 'messages'; readonly messages: readonly SourceMessage[] }
   /** The batch being built should be written now: it is old enough, or the source is idle. */
   | { readonly kind: 'due' }
-  /** Partitions moved: commit, rebuild the ride state, then call `rebuilt()`. */
-  | { readonly kind: 'rebuild' }
+  /**
+   * The source is about to read these partitions (its start, or a rebalance): commit, claim
+   * them, rebuild the ride state, then call `rebuilt()`.
+   */
+  | { readonly kind: 'rebuild'; readonly partitions: readonly number[] }
   /** The write stage failed for good. */
   | { readonly kind: 'failed'; readonly error: Error }
   | { readonly kind: 'end' };
@@ -19,24 +22,25 @@ export interface BatchFill {
 }
 
 const DUE: PipelineInput = { kind: 'due' };
-const REBUILD: PipelineInput = { kind: 'rebuild' };
 const END: PipelineInput = { kind: 'end' };
 
 /**
  * The pipeline's inputs as one sequence: the source's chunks, batch deadlines, requests to
  * rebuild after a rebalance, and a failed write stage, whichever comes first.
  *
- * Every position load after the first means partitions moved: another process may have written
- * to these bikes. The load then waits until the pipeline has committed what it has and rebuilt
- * its state; only then are positions read, so that state and positions agree.
+ * Every position load waits until the pipeline has committed what it has, claimed the
+ * partitions and rebuilt its state: after a rebalance another process may have written to these
+ * bikes. Only then are positions read, so that claim, state and positions agree.
  */
 export class PipelineInputs {
   private readonly reading = new AbortController();
   private readonly iterator: AsyncIterator<readonly SourceMessage[]>;
   private pending: Promise<IteratorResult<readonly SourceMessage[]>> | null = null;
-  private loads = 0;
-  private rebuildWanted = false;
-  private rebuildDone: (() => void) | null = null;
+  /** The partitions of the latest load that waits for a rebuild not yet begun. */
+  private rebuildWanted: readonly number[] | null = null;
+  /** Loads waiting for a rebuild not yet begun, and for the one under way. */
+  private waiting: (() => void)[] = [];
+  private rebuilding: (() => void)[] = [];
   private failure: Error | null = null;
   private closed = false;
   /** Wakes a waiting `next()`; replaced on every wait. */
@@ -53,9 +57,11 @@ export class PipelineInputs {
     signal.addEventListener('abort', this.stopReading, { once: true });
     if (signal.aborted) this.reading.abort();
     const load: PositionLoader = async (partitions) => {
-      if (this.loads++ > 0 && !this.closed) {
-        const done = new Promise<void>((r) => (this.rebuildDone = r));
-        this.rebuildWanted = true;
+      if (!this.closed) {
+        // A newer load (a rebalance during a rebalance) replaces the partitions to claim; the
+        // older one goes on once the rebuild is done, and its source drops what it loaded.
+        const done = new Promise<void>((r) => this.waiting.push(r));
+        this.rebuildWanted = partitions;
         this.wake();
         await done;
       }
@@ -72,7 +78,13 @@ export class PipelineInputs {
         // chunk ever read to it and keep them all in memory.
         const woken = new Promise<'woken'>((r) => (this.wake = () => r('woken')));
         if (this.failure) return { kind: 'failed', error: this.failure };
-        if (this.rebuildWanted) return REBUILD;
+        const partitions = this.rebuildWanted;
+        if (partitions) {
+          // A load arriving during this rebuild asks for another: its partitions may differ.
+          this.rebuildWanted = null;
+          this.rebuilding.push(...this.waiting.splice(0));
+          return { kind: 'rebuild', partitions };
+        }
         this.pending ??= this.iterator.next();
         const deadline = await this.deadline(batch, this.pending);
         const timer = deadline === null ? null : timeout(deadline);
@@ -88,11 +100,9 @@ export class PipelineInputs {
     }
   }
 
-  /** The ride state is rebuilt: the waiting position load may go on. */
+  /** The ride state is rebuilt: the position loads that asked for it may go on. */
   rebuilt(): void {
-    this.rebuildWanted = false;
-    this.rebuildDone?.();
-    this.rebuildDone = null;
+    for (const go of this.rebuilding.splice(0)) go();
   }
 
   /** The write stage failed: the next (or current) wait ends with it. */
@@ -104,7 +114,8 @@ export class PipelineInputs {
   /** Stops the source and lets a waiting position load go (the source's shutdown waits for it). */
   async close(): Promise<void> {
     this.closed = true;
-    this.rebuilt();
+    this.rebuildWanted = null;
+    for (const go of [...this.rebuilding.splice(0), ...this.waiting.splice(0)]) go();
     this.reading.abort();
     this.signal.removeEventListener('abort', this.stopReading);
     await this.iterator.return?.();

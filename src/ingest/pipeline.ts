@@ -4,6 +4,8 @@ import { RideAlertDetector } from '../domain/ride-alerts.js';
 import type { Db } from '../store/db.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { loadPositions } from '../store/offsets.repository.js';
+import { claimPartitions } from '../store/partition-owners.repository.js';
+import { RideIds } from '../store/ride-ids.js';
 import { BatchBuilder } from './batch-builder.js';
 import { BatchCommitter } from './batch-committer.js';
 import { intake } from './intake.js';
@@ -11,6 +13,7 @@ import { waitingOutOutages } from './outage-wait.js';
 import { PipelineInputs } from './pipeline-inputs.js';
 import { newPipelineStats, type PipelineStats } from './pipeline-stats.js';
 import { restoreRideState, type RideState } from './ride-state.js';
+import { RideTracker } from '../domain/ride-tracker.js';
 import type { Source, SourceMessage } from './source.js';
 
 export type { PipelineStats } from './pipeline-stats.js';
@@ -36,6 +39,12 @@ export interface PipelineOptions {
  * Runs source → parse → track → batched transactional writes until the source ends or `signal`
  * aborts. Each step owns its state: the tracker its rides, the detector its heart-rate runs, the
  * builder the batch being filled, the committer the batch being written, the store its ride ids.
+ *
+ * Whenever the source is given partitions (its start, a rebalance) they are claimed in the
+ * database and every batch carries the claims' epochs: a batch of a partition another process
+ * has claimed since is refused whole (fenced). A consumer-group member then drops what it reads
+ * until its next assignment, which follows at once (it has lost its place in the group), and
+ * rebuilds from the database; any other source has one owner, so its run ends with the error.
  */
 export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   const stats = newPipelineStats();
@@ -43,12 +52,15 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
   const restore = (): Promise<RideState> =>
     restoreRideState({
       db: o.db,
-      formula: (o.alerts ?? DEFAULT_ALERT_SETTINGS).formula,
+      formula,
       detector,
       logger: o.logger,
       signal: o.signal,
     });
-  let rides = await restore();
+  const formula = (o.alerts ?? DEFAULT_ALERT_SETTINGS).formula;
+  // Rebuilt from the database once the source's partitions are claimed, before it reads any.
+  let rides: RideState = { tracker: new RideTracker({ formula }), ids: new RideIds() };
+  let epochs: ReadonlyMap<number, number> = new Map();
   const builder = new BatchBuilder(o.source.name, detector);
   const inputs = new PipelineInputs(
     o.source,
@@ -72,15 +84,27 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
     onRefused: (refused) => {
       for (const ride of refused) rides.tracker.ignore(ride);
     },
+    onFenced: (e) => {
+      if (!o.source.group) inputs.fail(e);
+    },
   });
+  const claim = (partitions: readonly number[]): Promise<Map<number, number>> =>
+    waitingOutOutages(
+      'claiming partitions',
+      () => claimPartitions(o.db, o.source.name, partitions),
+      o,
+    );
 
   /** Hands the batch built so far to the write stage (waiting for the one before it). */
   const flush = async (): Promise<void> => {
+    // Built on the rows of a fenced batch: dropped, its lines are read again after the rebuild.
+    if (committer.fenced) builder.discard();
     if (builder.count > 0)
-      await committer.submit(builder.seal(rides.tracker.checkpoint()), rides.ids);
+      await committer.submit(builder.seal(rides.tracker.checkpoint(), epochs), rides.ids);
   };
   const take = async (messages: readonly SourceMessage[]): Promise<void> => {
     for (const msg of messages) {
+      if (committer.fenced) break;
       intake(msg, rides.tracker, builder, o.feedTimeZone);
       if (builder.isFull(o.maxBatchMessages)) await flush();
     }
@@ -107,7 +131,11 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineStats> {
         case 'rebuild':
           await flush();
           await committer.drain();
+          // Claimed before the rides are read: a batch of a former owner either committed
+          // before the claim (and is read) or is fenced.
+          epochs = await claim(input.partitions);
           rides = await restore();
+          committer.unfence();
           inputs.rebuilt();
           break;
         case 'failed':

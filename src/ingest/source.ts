@@ -40,6 +40,12 @@ export interface Source {
   /** Stable identity used as the `source` column of `source_offsets` and `rejected_messages`. */
   readonly name: string;
   /**
+   * One member of a consumer group: partitions move between processes, each arrival through a
+   * new position load. A member fenced off a partition waits for that load; a source without a
+   * group has one owner, and stops.
+   */
+  readonly group?: boolean;
+  /**
    * Yields chunks of messages, in order within each partition, starting at the stored positions.
    * The iterable ends when the source is exhausted or idle (with `untilIdle`) or when `signal` aborts.
    */

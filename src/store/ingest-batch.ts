@@ -31,6 +31,8 @@ export interface SourcePosition {
   readonly next: number;
   /** A file's identity (see the file source); null for Kafka and the simulator. */
   readonly identity: string | null;
+  /** The fencing token: the epoch this process claimed the partition with (partition_owners). */
+  readonly epoch: number;
 }
 
 /** Everything one batch writes, in one transaction, with the source positions it reached. */

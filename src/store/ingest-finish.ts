@@ -3,6 +3,7 @@ import { ALERTS_CHANNEL } from './alerts.repository.js';
 import { LIVE_CHANNEL, livePayloads } from './live-rides.repository.js';
 import type { Queryable } from './db.js';
 import type { RejectRow, RideAlert, SourcePosition } from './ingest-batch.js';
+import { fencedOf, heldPartitions, PartitionFencedError } from './partition-owners.repository.js';
 import { isoFast, type RideIdOf } from './readings-copy.js';
 import { run, sql, type Sql } from './sql.js';
 
@@ -18,18 +19,33 @@ export interface BatchEnd {
 
 /**
  * Completes half readings, moves ride summaries, stores rejects and alerts, and saves the source
- * positions, as one statement of data-modifying CTEs; then wakes the mail workers.
+ * positions, as one statement of data-modifying CTEs, under the fence of the batch's partitions
+ * (throws `PartitionFencedError`); then wakes the mail workers.
  */
 export async function finishBatch(tx: Queryable, end: BatchEnd, idOf: RideIdOf): Promise<void> {
-  await run(
+  // The fence rides in the same statement (no extra round trip): should a partition have been
+  // claimed by another process, the statement's writes stay uncommitted and the caller's
+  // transaction rolls back on the error below, with everything the batch wrote before it.
+  const held = await run<{ partition: number }>(
     tx,
-    sql`WITH completed AS (${completeReadings(end.completions, idOf)}),
+    sql`WITH held AS (${heldPartitions(end.source, end.positions)}),
+             completed AS (${completeReadings(end.completions, idOf)}),
              summaries AS (${updateSummaries(end.progress, idOf)}),
              rejected AS (${insertRejects(end.source, end.rejects)}),
              rejects_counted AS (${countRejects(end.source)}),
-             alerted AS (${insertAlerts(end.alerts, idOf)})
-        ${savePositions(end.source, end.positions)}`,
+             alerted AS (${insertAlerts(end.alerts, idOf)}),
+             saved AS (${savePositions(end.source, end.positions)})
+        SELECT partition FROM held`,
   );
+  if (held.length !== end.positions.size) {
+    throw new PartitionFencedError(
+      end.source,
+      fencedOf(
+        end.positions,
+        held.map((h) => h.partition),
+      ),
+    );
+  }
   // NOTIFY is delivered on commit, so workers and dashboards never see uncommitted rows. The live
   // hub is told which rides changed (a pointer it follows with one query), the mail workers how
   // many alerts wait.
@@ -148,7 +164,7 @@ function insertAlerts(alerts: readonly RideAlert[], idOf: RideIdOf): Sql {
     ON CONFLICT (ride_id, kind, elapsed_s) DO NOTHING`;
 }
 
-/** Stored positions never move back (a late commit of a process that lost the partition). */
+/** Stored positions never move back (a replay from an older position, e.g. after a restart). */
 function savePositions(source: string, positions: ReadonlyMap<number, SourcePosition>): Sql {
   const entries = [...positions];
   return sql`
