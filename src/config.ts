@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { DelotonError } from './domain/errors.js';
 import { isValidTimeZone } from './domain/feed-time.js';
 import { checkCron } from './domain/report-schedule.js';
+import { isListenHost, isSmtpUrl, parseTrustProxy } from './config/values.js';
+
+export { isListenHost } from './config/values.js';
 import type { AlertSettings } from './domain/heart-rate.js';
 
 const bool = z
@@ -159,36 +161,6 @@ const Env = z
 
 /** Every environment variable the platform reads (the schema's keys), to check deployment files. */
 export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env.shape));
-
-function parseTrustProxy(v: string | undefined): boolean | string {
-  if (v === undefined || v === 'false') return false;
-  return v === 'true' ? true : v;
-}
-
-/**
- * An IPv4 or IPv6 address (without brackets), or a DNS name of letters, digits and hyphens.
- * Digits and dots alone that are no IPv4 address (999.1.1.1) are a typo, not a name.
- */
-export function isListenHost(v: string): boolean {
-  if (isIP(v) !== 0) return true;
-  return (
-    !/^[\d.]+$/.test(v) &&
-    v.length <= 253 &&
-    /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
-      v,
-    )
-  );
-}
-
-function isSmtpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    const port = u.port === '' ? 25 : Number(u.port);
-    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '' && port >= 1;
-  } catch {
-    return false;
-  }
-}
 
 /** The platform's settings, validated once at start. */
 export interface Config {
