@@ -24,6 +24,10 @@ async function signIn(page: Page, base: string, key: string): Promise<void> {
 }
 
 const tileCount = (page: Page) => page.locator('a.tile').count();
+// Tiles skip rendering until the browser has laid them out (content-visibility: auto), and
+// innerText leaves skipped content out: a tile counts as shown once its text is there.
+const shownTiles = async (page: Page) =>
+  (await page.locator('a.tile').allInnerTexts()).filter((x) => x.trim() !== '').length;
 
 describe('live dashboard in Chromium', () => {
   let t: TestDb & { close(): Promise<void> };
@@ -67,7 +71,7 @@ describe('live dashboard in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
 
     await fleet.until(Date.now() - 60_000);
-    await waitUntil(async () => (await tileCount(page)) === BIKES, 'a tile per bike');
+    await waitUntil(async () => (await shownTiles(page)) === BIKES, 'a tile per bike');
     const tile = page.locator('a.tile').first();
     const before = await tile.innerText();
     const rideId = Number((await tile.getAttribute('href'))!.split('/').pop());
@@ -94,7 +98,7 @@ describe('live dashboard in Chromium', () => {
     // Sorted by power, highest first; the order lives in the URL.
     await page.getByLabel('Sort by').selectOption('power');
     await page.waitForURL(/\/\?sort=power$/);
-    await waitUntil(async () => (await tileCount(page)) === BIKES, 'the tiles after sorting');
+    await waitUntil(async () => (await shownTiles(page)) === BIKES, 'the tiles after sorting');
     const powers = (await page.locator('a.tile dl > div:nth-child(3) strong').allInnerTexts()).map(
       (x) => Number(x.replace(/,/g, '')),
     );
@@ -171,7 +175,7 @@ describe('live dashboard in Chromium', () => {
     const viewer = await newKey(t.db, 'viewer');
     const { page, errors } = await openPage(browser);
     await signIn(page, base, viewer.key);
-    await waitUntil(async () => (await tileCount(page)) === BIKES, 'a tile per bike');
+    await waitUntil(async () => (await shownTiles(page)) === BIKES, 'a tile per bike');
     const names = await t.db.query<{ first_name: string; last_name: string }>(
       'SELECT first_name, last_name FROM riders',
     );
