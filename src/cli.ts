@@ -207,13 +207,8 @@ program
     const { config, logger, signal } = context();
     if (!config.mail.smtpUrl)
       throw new DelotonError('config_invalid', 'deloton alerts needs SMTP_URL (smtp://host:port)');
-    const db = await openDatabase(config, logger);
-    try {
-      const { startMailService } = await import('./app/mail-service.js');
-      await startMailService({ db, config, logger, signal });
-    } finally {
-      await db.close();
-    }
+    const { runAlertsRole } = await import('./app/worker-roles.js');
+    await runAlertsRole(config, logger, signal);
   });
 
 const calendarDate = (v: string): string => {
@@ -254,13 +249,8 @@ program
   .description('run the daily report schedule (REPORT_CRON, REPORT_RECIPIENTS) until stopped')
   .action(async () => {
     const { config, logger, signal } = context();
-    const db = await openDatabase(config, logger);
-    try {
-      const { startReportService } = await import('./app/report-service.js');
-      await startReportService({ db, config, logger, signal });
-    } finally {
-      await db.close();
-    }
+    const { runReportsRole } = await import('./app/worker-roles.js');
+    await runReportsRole(config, logger, signal);
   });
 
 addBiCommands(program, context);

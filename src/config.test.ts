@@ -114,6 +114,23 @@ describe('loadConfig', () => {
     expect(fail({ BI_HOST: '127.0.0.1:5433' })).toMatch(/BI_HOST: must be an IP address/);
   });
 
+  it('serves no role metrics unless METRICS_PORT is set', () => {
+    expect(loadConfig({}).metricsPort).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(fail({ METRICS_PORT: 'prometheus' })).toMatch(/METRICS_PORT: must be a whole number/);
+  });
+
+  it("hands a dead Kafka member's bikes on after 10 s unless told otherwise", () => {
+    expect(loadConfig({}).kafka.sessionTimeoutMs).toBe(10_000);
+    expect(loadConfig({ KAFKA_SESSION_TIMEOUT: '30s' }).kafka.sessionTimeoutMs).toBe(30_000);
+    expect(fail({ KAFKA_SESSION_TIMEOUT: '2s' })).toMatch(
+      /KAFKA_SESSION_TIMEOUT: must be between 6s and 300s/,
+    );
+    expect(fail({ KAFKA_SESSION_TIMEOUT: 'soon' })).toMatch(
+      /KAFKA_SESSION_TIMEOUT: must be a duration/,
+    );
+  });
+
   it('checks the mail settings', () => {
     expect(fail({ SMTP_URL: 'smtp://host:99999', MAIL_FROM: 'a@b.c' })).toMatch(
       /SMTP_URL: must be smtp/,

@@ -54,6 +54,13 @@ const Env = z
     KAFKA_SASL_USERNAME: z.string().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     KAFKA_SSL: bool.optional(),
+    // A dead member's bikes wait this long before the group hands them on (docs/operations.md).
+    KAFKA_SESSION_TIMEOUT: duration
+      .refine(
+        (ms) => ms >= 6_000 && ms <= 300_000,
+        'must be between 6s and 300s (the brokers refuse others by default)',
+      )
+      .default(10_000),
     FEED_TIMEZONE: z
       .string()
       .default('UTC')
@@ -68,6 +75,8 @@ const Env = z
         'must be an IP address or a host name to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost',
       ),
     PORT: int(0, 65_535).default(3000),
+    // /health and /metrics of the roles without an HTTP server (ingest, alerts, reports).
+    METRICS_PORT: int(0, 65_535).optional(),
     // The embedded database's read-only PostgreSQL socket for BI tools, offered by `start`.
     BI_PORT: int(0, 65_535).optional(),
     BI_HOST: z
@@ -174,11 +183,15 @@ export interface Config {
     readonly groupId: string;
     readonly sasl: { readonly username: string; readonly password: string } | null;
     readonly ssl: boolean;
+    /** How long a silent group member keeps its partitions (KAFKA_SESSION_TIMEOUT). */
+    readonly sessionTimeoutMs: number;
   };
   readonly feedTimeZone: string;
   /** Address the HTTP server of `start` and `serve` listens on. */
   readonly host: string;
   readonly port: number;
+  /** Port of /health and /metrics in `ingest`, `alerts` and `reports` (null: none). */
+  readonly metricsPort: number | null;
   readonly bi: {
     /** Port of the embedded database's read-only PostgreSQL socket in `start` (null: none). */
     readonly port: number | null;
@@ -253,10 +266,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       sasl,
       // Production's SASL/PLAIN is only safe over TLS, so SASL implies SSL unless told otherwise.
       ssl: e.KAFKA_SSL ?? sasl !== null,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT,
     }),
     feedTimeZone: e.FEED_TIMEZONE,
     host: e.HOST,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT ?? null,
     bi: Object.freeze({ port: e.BI_PORT ?? null, host: e.BI_HOST }),
     logLevel: e.LOG_LEVEL,
     ingest: Object.freeze({

@@ -8,6 +8,8 @@ export interface IngestFigures {
   readonly messages: number;
   readonly readings: number;
   readonly rejects: number;
+  /** Batches refused because another process had claimed their partitions (fencing). */
+  readonly fencedBatches: number;
   readonly lastCommitAtMs: number | null;
 }
 
@@ -91,6 +93,11 @@ export function createMetrics(src: MetricsSources): Metrics {
   );
   totalOf('deloton_ingest_readings_total', 'Readings stored by this process', (f) => f.readings);
   totalOf('deloton_ingest_rejects_total', 'Feed lines this process set aside', (f) => f.rejects);
+  totalOf(
+    'deloton_ingest_fenced_batches_total',
+    'Batches refused because another process had claimed their partitions',
+    (f) => f.fencedBatches,
+  );
   const liveGauge = (name: string, help: string, pick: (f: LiveFigures) => number) =>
     new Gauge({
       name,

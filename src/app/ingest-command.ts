@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
-import { startIngest } from './ingest-service.js';
+import { startIngest, type IngestService } from './ingest-service.js';
+import { alertMailSettings } from './mail-service.js';
+import { startOpsServer } from './ops-server.js';
 import { openDatabase } from './open-db.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
 
@@ -21,15 +23,27 @@ export async function runIngest(
   });
   const db = await openDatabase(config, logger);
   try {
-    const ingest = startIngest({
-      db,
-      source,
+    // Up before the pipeline, so that a taken METRICS_PORT stops nothing half-started.
+    let ingest: IngestService | null = null;
+    const ops = await startOpsServer(
       config,
+      'ingest',
+      { db, ingest: () => ingest?.stats() ?? null, alertMail: alertMailSettings(config) },
       logger,
-      signal,
-      ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}),
-    });
-    return await ingest.done;
+    );
+    try {
+      ingest = startIngest({
+        db,
+        source,
+        config,
+        logger,
+        signal,
+        ...(opts.progressEveryMs ? { progressEveryMs: opts.progressEveryMs } : {}),
+      });
+      return await ingest.done;
+    } finally {
+      await ops?.close();
+    }
   } finally {
     await source.close();
     await db.close();

@@ -55,6 +55,7 @@ export function buildSource(
         topic: config.kafka.topic,
         groupId: config.kafka.groupId,
         ssl: config.kafka.ssl,
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
         ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}),
         ...(opts.untilIdle ? { untilIdle: { idleMs: 5_000 } } : {}),
         logger: opts.logger,

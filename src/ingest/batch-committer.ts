@@ -173,6 +173,7 @@ export class BatchCommitter {
   /** Another process claimed a partition of the batch: nothing of it was stored; not an error. */
   private fence(batch: IngestBatch, error: PartitionFencedError): Outcome {
     this.fenced = error;
+    this.o.stats.fencedBatches++;
     this.o.logger.warn(
       { partitions: error.partitions, messages: batch.messageCount, code: error.code },
       'batch refused: its partitions were claimed by another process; they are left to it',

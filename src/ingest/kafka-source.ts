@@ -238,7 +238,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(log),
   });
-  const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
+  const sessionTimeout = opts.sessionTimeoutMs ?? 10_000;
   let active: KafkaRead | null = null;
   let closed = false;
 
@@ -254,7 +254,9 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         const consumer = kafka.consumer({
           groupId: opts.groupId,
           sessionTimeout,
-          heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
+          // Frequent heartbeats cost nothing and let the live members learn of a rebalance (a
+          // member died) within a second, so its bikes move on soon after the session timeout.
+          heartbeatInterval: Math.min(1000, Math.floor(sessionTimeout / 3)),
           // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
           maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
         });

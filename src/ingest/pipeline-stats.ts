@@ -5,6 +5,8 @@ export interface PipelineStats {
   rejects: number;
   batches: number;
   replayedBatches: number;
+  /** Batches refused because another process had claimed one of their partitions. */
+  fencedBatches: number;
   /** Set while the database is failing; cleared by the next commit. */
   lastError: string | null;
   lastCommitAtMs: number | null;
@@ -18,6 +20,7 @@ export function newPipelineStats(): PipelineStats {
     rejects: 0,
     batches: 0,
     replayedBatches: 0,
+    fencedBatches: 0,
     lastError: null,
     lastCommitAtMs: null,
   };

@@ -8,21 +8,31 @@ export class KafkaMockError extends Error {
 }
 
 export interface KafkaMock {
-  /** `127.0.0.1:PORT` of the mock's single broker. */
+  /** The mock's brokers, as `127.0.0.1:PORT[,127.0.0.1:PORT...]` (KAFKA_BROKERS' form). */
   readonly brokers: string;
   stop(): Promise<void>;
 }
 
 const KCAT = '/usr/bin/kcat';
 const START_TIMEOUT_MS = 10_000;
-const PORT_LINE = /bootstrap\.servers=(127\.0\.0\.1:\d+)/;
+const PORT_LINE = /bootstrap\.servers=(127\.0\.0\.1:\d+(?:,127\.0\.0\.1:\d+)*)/;
 
-/** Starts a single-broker mock Kafka cluster that lives until `stop()`. */
-export async function startKafkaMock(): Promise<KafkaMock> {
+/** Starts a mock Kafka cluster (one broker unless told) that lives until `stop()`. */
+export async function startKafkaMock(opts: { brokers?: number } = {}): Promise<KafkaMock> {
   // The broker address is ignored once the mock is enabled; `-d mock` is what makes it print its port.
   const child = spawn(
     KCAT,
-    ['-C', '-b', '127.0.0.1:1', '-t', 'warmup', '-X', 'test.mock.num.brokers=1', '-d', 'mock'],
+    [
+      '-C',
+      '-b',
+      '127.0.0.1:1',
+      '-t',
+      'warmup',
+      '-X',
+      `test.mock.num.brokers=${opts.brokers ?? 1}`,
+      '-d',
+      'mock',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   // A crashed test run must not leave brokers behind; 'exit' handlers may only do synchronous work.
@@ -115,7 +125,7 @@ export async function produce(
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'test-producer',
-    brokers: [brokers],
+    brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
   });
   // An explicit partitioner keeps kafkajs from printing its partitioner-change warning.
