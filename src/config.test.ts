@@ -120,8 +120,8 @@ describe('loadConfig', () => {
     expect(fail({ METRICS_PORT: 'prometheus' })).toMatch(/METRICS_PORT: must be a whole number/);
   });
 
-  it("hands a dead Kafka member's bikes on after 10 s unless told otherwise", () => {
-    expect(loadConfig({}).kafka.sessionTimeoutMs).toBe(10_000);
+  it("hands a dead Kafka member's bikes on after 7 s unless told otherwise", () => {
+    expect(loadConfig({}).kafka.sessionTimeoutMs).toBe(7_000);
     expect(loadConfig({ KAFKA_SESSION_TIMEOUT: '30s' }).kafka.sessionTimeoutMs).toBe(30_000);
     expect(fail({ KAFKA_SESSION_TIMEOUT: '2s' })).toMatch(
       /KAFKA_SESSION_TIMEOUT: must be between 6s and 300s/,

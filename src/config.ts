@@ -60,7 +60,7 @@ const Env = z
         (ms) => ms >= 6_000 && ms <= 300_000,
         'must be between 6s and 300s (the brokers refuse others by default)',
       )
-      .default(10_000),
+      .default(7_000),
     FEED_TIMEZONE: z
       .string()
       .default('UTC')

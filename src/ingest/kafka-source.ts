@@ -238,7 +238,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(log),
   });
-  const sessionTimeout = opts.sessionTimeoutMs ?? 10_000;
+  const sessionTimeout = opts.sessionTimeoutMs ?? 7_000;
   let active: KafkaRead | null = null;
   let closed = false;
 
