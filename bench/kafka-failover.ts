@@ -48,8 +48,9 @@ function startMember(env: Record<string, string>): Member {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  onCleanup(`kill member ${child.pid}`, async () => {
+  onCleanup(`kill member ${child.pid}`, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    return Promise.resolve();
   });
   const logs: LogLine[] = [];
   let partial = '';

@@ -65,7 +65,7 @@ function assignments(members: readonly Member[]): number[][] | null {
   const held = members.map(
     (m) => m.log.filter((l) => l.msg === 'joined consumer group').at(-1)?.partitions ?? null,
   );
-  return held.every((p) => p !== null) ? (held as number[][]) : null;
+  return held.every((p) => p !== null) ? held : null;
 }
 
 /** Every partition held by exactly one of the members, and each member holding some. */
