@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
-import { openDatabase } from './app/open-db.js';
+import { openDatabase, openDatabases } from './app/open-db.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
@@ -254,12 +254,12 @@ program
   .description('run the daily report schedule (REPORT_CRON, REPORT_RECIPIENTS) until stopped')
   .action(async () => {
     const { config, logger, signal } = context();
-    const db = await openDatabase(config, logger);
+    const dbs = await openDatabases(config, logger);
     try {
       const { startReportService } = await import('./app/report-service.js');
-      await startReportService({ db, config, logger, signal });
+      await startReportService({ db: dbs.db, readDb: dbs.readDb, config, logger, signal });
     } finally {
-      await db.close();
+      await dbs.close();
     }
   });
 
