@@ -15,10 +15,10 @@ import { openPgDb } from '../src/store/pg-db.js';
 import { migrate } from '../src/store/migrate.js';
 import { queueReports } from '../src/store/reports.repository.js';
 import { deleteRide } from '../src/store/rides.repository.js';
-import { apiHarness, expectBody, type ApiHarness } from './support/api.js';
+import { apiHarness, expectBody, makeKey, type ApiHarness } from './support/api.js';
 import { seed } from './support/api-seed.js';
 import { createPgDatabase } from './support/databases.js';
-import { runCli } from './support/cli.js';
+import { runCli, spawnCli } from './support/cli.js';
 import { silent } from './support/ingest.js';
 import { copyPgDatabase } from './support/replica.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
@@ -235,6 +235,40 @@ describe('deloton report with DATABASE_READ_URL', () => {
     expect(built[1]!.rides).not.toBe(
       await count(primary, 'rides WHERE (started_at AT TIME ZONE $1)::date = $2', [ZONE, DAY]),
     );
+  });
+});
+
+describe('deloton serve with DATABASE_READ_URL', () => {
+  it('reads from the replica and reports it on /health', async () => {
+    const child = spawnCli(['serve'], {
+      DATABASE_URL: urls.primary,
+      DATABASE_READ_URL: urls.replica,
+      DISPLAY_TIMEZONE: ZONE,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    cleanup.push(async () => {
+      child.kill('SIGTERM');
+      await exited;
+    });
+    let seen = '';
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stderr?.on('data', (d: Buffer) => {
+        seen += d.toString();
+        const m = /"address":"(http:\/\/[^"]+)"/.exec(seen);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (c) => reject(new Error(`serve exited ${c}: ${seen}`)));
+    });
+    const health = HealthBody.parse(await (await fetch(`${base}/health`)).json());
+    expect(health.readDatabase).toEqual({ status: 'ok', replayLagS: null });
+    const key = await makeKey(primary, 'serve-cli', 'viewer');
+    const ride = await fetch(`${base}/api/rides/${marker.rideId}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    // Only the replica still has the marker ride.
+    expect(ride.status).toBe(200);
   });
 });
 
