@@ -72,6 +72,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a read replica only beside a PostgreSQL primary, as a postgres URL', () => {
+    expect(loadConfig({}).databaseReadUrl).toBeNull();
+    const primary = 'postgresql://app@db-primary/deloton';
+    const replica = 'postgres://app@db-replica/deloton';
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: replica })).toMatchObject({
+      databaseUrl: primary,
+      databaseReadUrl: replica,
+    });
+    // The embedded database has no replica to read from.
+    expect(fail({ DATABASE_READ_URL: replica })).toMatch(
+      /DATABASE_READ_URL: needs DATABASE_URL: .*embedded database \(PGlite\)/,
+    );
+    expect(fail({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://x' })).toMatch(
+      /DATABASE_READ_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: '' }).databaseReadUrl).toBeNull();
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });

@@ -33,12 +33,13 @@ const duration = z
   .regex(/^\d+(s|m|h|d)?$/, 'must be a duration such as 300, 90s, 5m, 1h or 30d')
   .transform((v) => parseInt(v, 10) * (UNIT_MS[v.replace(/^\d+/, '')] ?? 1_000));
 
+const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
 const Env = z
   .object({
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
+    DATABASE_URL: pgUrl.optional(),
+    // A streaming replica of DATABASE_URL for the API's, the reports' and BI's reads.
+    DATABASE_READ_URL: pgUrl.optional(),
     DATABASE_PREPARED_STATEMENTS: bool.optional(),
     DATA_DIR: z.string().min(1).default('./.deloton'),
     KAFKA_BROKERS: z
@@ -140,6 +141,13 @@ const Env = z
       .optional(),
   })
   .superRefine((e, ctx) => {
+    if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_READ_URL'],
+        message:
+          'needs DATABASE_URL: a read replica is of a PostgreSQL server, and the embedded database (PGlite) has none',
+      });
     if (e.SMTP_URL && !e.MAIL_FROM)
       ctx.addIssue({
         code: 'custom',
@@ -174,6 +182,8 @@ export const ENV_VARIABLES: readonly string[] = Object.freeze(Object.keys(Env.sh
 /** The platform's settings, validated once at start. */
 export interface Config {
   readonly databaseUrl: string | null;
+  /** A replica of databaseUrl that serves reads (null: reads go to the primary). */
+  readonly databaseReadUrl: string | null;
   /** Prepare statements on PostgreSQL (off behind a pooler that cannot keep them). */
   readonly preparedStatements: boolean;
   readonly dataDir: string;
@@ -257,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       : null;
   return Object.freeze({
     databaseUrl: e.DATABASE_URL ?? null,
+    databaseReadUrl: e.DATABASE_READ_URL ?? null,
     preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
     dataDir: resolve(e.DATA_DIR),
     kafka: Object.freeze({

@@ -52,6 +52,7 @@ const ride = {
 const health = {
   status: 'ok',
   database: { kind: 'pglite', status: 'ok' },
+  readDatabase: null,
   ingest: { messages: 1, readings: 1, rejects: 0, lastCommitAt: null, lastError: null },
   alertMail: null,
   mailDelivery: 'outbox',

@@ -182,7 +182,7 @@ describe('docs/operations.md', () => {
   const doc = read('docs/operations.md');
   /** Described as planned (issue 12), not built: the guide may name them as such. */
   const PLANNED = {
-    variables: ['DATABASE_READ_URL', 'READINGS_RETENTION'],
+    variables: ['READINGS_RETENTION'],
     commands: ['db maintain'],
   };
 

@@ -44,11 +44,11 @@ export function activityRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const w = activityWindow(range, deps.now(), deps.displayTimeZone);
     // One query a figure group; on PostgreSQL they run side by side on the pool.
     const [totals, byGender, byAgeBand, power, lastRideAt] = await Promise.all([
-      periodTotals(deps.db, w.fromMs, w.untilMs),
-      ridesByGender(deps.db, w),
-      ridesByAgeBand(deps.db, w),
-      powerOverTime(deps.db, w),
-      lastRideStart(deps.db, w.untilMs),
+      periodTotals(deps.readDb, w.fromMs, w.untilMs),
+      ridesByGender(deps.readDb, w),
+      ridesByAgeBand(deps.readDb, w),
+      powerOverTime(deps.readDb, w),
+      lastRideStart(deps.readDb, w.untilMs),
     ]);
     return presentActivity({
       window: w,

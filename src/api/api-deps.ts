@@ -5,7 +5,10 @@ import type { Db } from '../store/db.js';
 
 /** What the API's routes need from the process that serves them. */
 export interface ApiDeps {
+  /** The primary: writes, key and session lookups, alerts and the outboxes. */
   readonly db: Db;
+  /** Where the read routes read (rides, riders, daily, activity, exports, reports): a replica, or `db`. */
+  readonly readDb: Db;
   /** Zone of calendar days (`/api/daily`) and ages. */
   readonly displayTimeZone: string;
   readonly now: () => number;

@@ -22,8 +22,8 @@ export function dailyRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const today = localToday(deps);
     const day = calendarDay(date ?? today, deps.displayTimeZone);
     const [rows, totals] = await Promise.all([
-      ridesStartedBetween(deps.db, day.fromMs, day.untilMs),
-      periodTotals(deps.db, day.fromMs, day.untilMs),
+      ridesStartedBetween(deps.readDb, day.fromMs, day.untilMs),
+      periodTotals(deps.readDb, day.fromMs, day.untilMs),
     ]);
     const role = callerOf(req).role;
     return {

@@ -93,7 +93,7 @@ export function exportRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const span = { fromMs: from.ms, untilMs: to.ms };
       const body = await csvStream(
         {
-          page: (after: RideKey | null, limit) => exportRidesPage(deps.db, span, after, limit),
+          page: (after: RideKey | null, limit) => exportRidesPage(deps.readDb, span, after, limit),
           keyOf: (row) => ({ startedUs: row.started_us, rideId: row.ride_id }),
         },
         rideCsv(role, localToday(deps)),
@@ -118,11 +118,12 @@ export function exportRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
     handler: async (req, reply) => {
       const id = req.query.ride_id;
-      if (!(await rideExists(deps.db, id))) throw new ApiError(404, 'not_found', `no ride ${id}`);
+      if (!(await rideExists(deps.readDb, id)))
+        throw new ApiError(404, 'not_found', `no ride ${id}`);
       const body = await csvStream(
         {
           page: (after: number | null, limit) =>
-            exportReadingsPage(deps.db, id, after ?? -1, limit),
+            exportReadingsPage(deps.readDb, id, after ?? -1, limit),
           keyOf: (row) => row.elapsed_s,
         },
         READING_CSV,

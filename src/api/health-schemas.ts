@@ -8,6 +8,18 @@ export const HealthBody = z
       kind: z.enum(['postgres', 'pglite']),
       status: z.enum(['ok', 'unreachable']),
     }),
+    readDatabase: z
+      .strictObject({
+        status: z.enum(['ok', 'unreachable']),
+        replayLagS: z
+          .number()
+          .nullable()
+          .describe(
+            "seconds the replica's replay is behind the primary (0 when it has replayed all it received); null when it is no streaming replica or unreachable",
+          ),
+      })
+      .nullable()
+      .describe('the read replica (DATABASE_READ_URL); null when reads go to the primary'),
     ingest: z
       .strictObject({
         messages: z.number().int(),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { analyticsBacklog } from '../store/analytics-refresh.repository.js';
 import { pingDatabase, type Db } from '../store/db.js';
+import { replayLagSeconds } from '../store/replica-status.js';
 import type { IngestFigures, LiveFigures, MailFigures, Metrics, ReportFigures } from './metrics.js';
 import { codesOnly } from './presenters.js';
 import { HealthBody } from './health-schemas.js';
@@ -9,6 +10,8 @@ import { HealthBody } from './health-schemas.js';
 /** What `/health` reports besides the database: the lanes running in this process. */
 export interface HealthSources {
   readonly db: Db;
+  /** Where reads go: a replica, or `db` itself (then /health reports no replica). */
+  readonly readDb: Db;
   readonly ingest?: (() => (IngestFigures & { lastError: string | null }) | null) | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
   readonly live?: (() => LiveFigures | null) | undefined;
@@ -26,21 +29,26 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
       security: [],
       response: {
         200: HealthBody.describe('all is well'),
-        503: HealthBody.describe('degraded: the database is unreachable or ingest is failing'),
+        503: HealthBody.describe(
+          'degraded: the database or its read replica is unreachable, or ingest is failing',
+        ),
       },
     },
     handler: async (_req, reply) => {
       const database = (await pingDatabase(src.db)) ? 'ok' : 'unreachable';
+      const readDatabase = src.readDb === src.db ? null : await replicaHealth(src.readDb);
       const ingest = src.ingest?.() ?? null;
       const mail = src.mail?.() ?? null;
       const live = src.live?.() ?? null;
       const reports = src.reportSchedule?.() ?? null;
       const pendingDays =
         database === 'ok' ? await analyticsBacklog(src.db).catch(() => null) : null;
-      const ok = database === 'ok' && !ingest?.lastError;
+      // Without its replica this process answers no read route: as degraded as without the primary.
+      const ok = database === 'ok' && readDatabase?.status !== 'unreachable' && !ingest?.lastError;
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'degraded',
         database: { kind: src.db.kind, status: database },
+        readDatabase,
         ingest: ingest && {
           messages: ingest.messages,
           readings: ingest.readings,
@@ -82,4 +90,15 @@ export function healthRoutes(app: FastifyInstance, src: HealthSources, metrics: 
     handler: async (_req, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.render()),
   });
+}
+
+/** The replica's reachability and replay lag, in one round trip. */
+async function replicaHealth(
+  db: Db,
+): Promise<{ status: 'ok' | 'unreachable'; replayLagS: number | null }> {
+  try {
+    return { status: 'ok', replayLagS: await replayLagSeconds(db) };
+  } catch {
+    return { status: 'unreachable', replayLagS: null };
+  }
 }

@@ -63,7 +63,7 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const role = callerOf(req).role;
       const today = localToday(deps);
       const tz = deps.displayTimeZone;
-      const rows = await listReports(deps.db);
+      const rows = await listReports(deps.readDb);
       return {
         time_zone: tz,
         today,
@@ -111,7 +111,7 @@ export function reportRoutes(app: FastifyInstance, deps: ApiDeps): void {
           `date: ${date} has not begun in ${deps.displayTimeZone} (today is ${today}); a report covers today at the latest`,
         );
       // A stored report names riders: only an admin is given it.
-      const stored = role === 'admin' ? await storedReportPdf(deps.db, date) : null;
+      const stored = role === 'admin' ? await storedReportPdf(deps.readDb, date) : null;
       const pdf = stored ?? (await build(date, role));
       // The documented body is binary (a string in OpenAPI's terms); Fastify sends a Buffer as is.
       return (reply as FastifyReply)

@@ -18,7 +18,7 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   const getOne = async (id: number, req: FastifyRequest) => {
-    const found = await getRider(deps.db, id);
+    const found = await getRider(deps.readDb, id);
     if (!found) throw new ApiError(404, 'not_found', `no rider ${id}`);
     return {
       ...presentRider(found.rider, callerOf(req).role, localToday(deps)),
@@ -48,7 +48,8 @@ export function riderRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   // An unknown rider is a 404, not an empty page: a typo in an id should not look like "no rides".
   const rides = async (id: number, req: FastifyRequest, q: z.output<typeof RideListQuery>) => {
-    if (!(await riderExists(deps.db, id))) throw new ApiError(404, 'not_found', `no rider ${id}`);
+    if (!(await riderExists(deps.readDb, id)))
+      throw new ApiError(404, 'not_found', `no rider ${id}`);
     return ridePage(deps, req, q, id);
   };
   const ridesDoc = {

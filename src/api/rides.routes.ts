@@ -41,7 +41,7 @@ export async function ridePage(
     after: q.cursor && { startedUs: q.cursor[0]!, rideId: q.cursor[1]! },
     limit: q.limit + 1,
   };
-  const rows = await listRides(deps.db, query);
+  const rows = await listRides(deps.readDb, query);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const next =
@@ -89,7 +89,7 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   const getOne = async (id: number, q: z.output<typeof RideQueryParams>, req: FastifyRequest) => {
-    const found = await getRide(deps.db, id);
+    const found = await getRide(deps.readDb, id);
     if (!found) throw new ApiError(404, 'not_found', `no ride ${id}`);
     const role = callerOf(req).role;
     const body = {
@@ -97,7 +97,10 @@ export function rideRoutes(app: FastifyInstance, deps: ApiDeps): void {
       rider: found.rider && presentRider(found.rider, role, localToday(deps)),
     };
     if (q.include !== 'readings') return body;
-    return { ...body, readings: (await getReadings(deps.db, id, q.after_s)).map(presentReading) };
+    return {
+      ...body,
+      readings: (await getReadings(deps.readDb, id, q.after_s)).map(presentReading),
+    };
   };
   const getSchema = {
     security: keyOrSession,

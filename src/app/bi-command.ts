@@ -68,7 +68,13 @@ async function refuseForeignRole(
 const kw = (v: string | number): string =>
   /^[\w.:-]+$/.test(String(v)) ? String(v) : `'${String(v).replace(/[\\']/g, '\\$&')}'`;
 
-function connectionDetails(user: string, password: string, at: Endpoint, created: boolean): string {
+function connectionDetails(
+  user: string,
+  password: string,
+  at: Endpoint,
+  created: boolean,
+  replica: Endpoint | null,
+): string {
   const host = at.host.includes(':') ? `[${at.host}]` : at.host;
   const params = new URLSearchParams(at.sslmode ? { sslmode: at.sslmode } : {}).toString();
   const url = `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${at.port}/${encodeURIComponent(at.database)}${params ? `?${params}` : ''}`;
@@ -89,6 +95,11 @@ function connectionDetails(user: string, password: string, at: Endpoint, created
     `  ${url}`,
     ``,
     `The host is the one in DATABASE_URL; analysts may need the server's public name instead.`,
+    ...(replica
+      ? [
+          `Roles replicate: the login works on the read replica too (${replica.host}:${replica.port}, DATABASE_READ_URL), where deloton bi tds points.`,
+        ]
+      : []),
     `A Tableau data source file: deloton bi tds --user ${user}`,
     ``,
   ].join('\n');
@@ -112,7 +123,13 @@ async function grant(db: Db, config: Config, user: string, given: string | null)
       ].join('\n'),
     );
   }
-  return connectionDetails(user, password, endpointOf(requirePostgres(config)), done.created);
+  return connectionDetails(
+    user,
+    password,
+    endpointOf(requirePostgres(config)),
+    done.created,
+    config.databaseReadUrl ? endpointOf(config.databaseReadUrl) : null,
+  );
 }
 
 async function revoke(db: Db, user: string): Promise<string> {
@@ -131,7 +148,8 @@ async function revoke(db: Db, user: string): Promise<string> {
 }
 
 async function tds(db: Db, config: Config, a: Extract<BiAction, { kind: 'tds' }>): Promise<string> {
-  const at = endpointOf(config.databaseUrl);
+  // Analysts' queries belong on the replica when there is one (roles replicate physically).
+  const at = endpointOf(config.databaseReadUrl ?? config.databaseUrl);
   const xml = buildTds({
     caption: 'Deloton analytics',
     server: a.host ?? at.host,

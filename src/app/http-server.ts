@@ -49,7 +49,10 @@ export function httpSettings(config: Config): {
 
 /** Builds the HTTP server of `start` and `serve`: the staff API, its docs, health and metrics. */
 export async function buildHttpServer(opts: {
+  /** The primary: writes, keys and sessions, the live hub's LISTEN. */
   db: Db;
+  /** Where the API's read routes read (a replica; the primary without it). */
+  readDb?: Db;
   logger: Logger;
   displayTimeZone: string;
   rateLimitPerMinute: number | null;
@@ -85,6 +88,7 @@ export async function buildHttpServer(opts: {
   const { keys, creds } = await registerApi(app, {
     live: () => hub.stats(),
     db: opts.db,
+    readDb: opts.readDb ?? opts.db,
     version: VERSION,
     displayTimeZone: opts.displayTimeZone,
     now: opts.now ?? Date.now,

@@ -28,7 +28,12 @@ export async function runIngest(
     const ops = await startOpsServer(
       config,
       'ingest',
-      { db, ingest: () => ingest?.stats() ?? null, alertMail: alertMailSettings(config) },
+      {
+        db,
+        readDb: db,
+        ingest: () => ingest?.stats() ?? null,
+        alertMail: alertMailSettings(config),
+      },
       logger,
     );
     try {

@@ -8,7 +8,7 @@ import { buildDailyReport } from '../reports/report-builder.js';
 import { reportFileName, reportMail, summaryOf } from '../reports/report-mail.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
 import { buildMailer } from './mail-service.js';
-import { openDatabase } from './open-db.js';
+import { openDatabases } from './open-db.js';
 
 /** What `deloton report` was asked for. */
 export interface ReportRequest {
@@ -40,12 +40,12 @@ export async function runReportCommand(
       'cli_usage',
       'deloton report --send needs --to ADDR[,ADDR...] or REPORT_RECIPIENTS',
     );
-  const db = await openDatabase(config, logger);
+  const dbs = await openDatabases(config, logger);
   try {
     const startedMs = Date.now();
     process.stderr.write(`building the report for ${req.date} (${config.displayTimeZone})...\n`);
     const report = await buildDailyReport({
-      db,
+      db: dbs.readDb,
       date: req.date,
       timeZone: config.displayTimeZone,
       audience: 'admin',
@@ -100,6 +100,6 @@ export async function runReportCommand(
         `the report was not mailed to:\n  ${failed.join('\n  ')}`,
       );
   } finally {
-    await db.close();
+    await dbs.close();
   }
 }

@@ -27,6 +27,8 @@ export function reportPdfs(db: Db, timeZone: string, now: () => number = Date.no
 /** Runs the daily report schedule (REPORT_CRON) until `signal` aborts; mails when it can. */
 export async function startReportService(opts: {
   db: Db;
+  /** Where reports' figures are read (a replica; `db` without it). */
+  readDb?: Db;
   config: Config;
   logger: Logger;
   signal: AbortSignal;
@@ -41,6 +43,7 @@ export async function startReportService(opts: {
     const { runReportScheduler } = await import('../reports/report-scheduler.js');
     return await runReportScheduler({
       db: opts.db,
+      readDb: opts.readDb ?? opts.db,
       mailer,
       logger: opts.logger,
       signal: opts.signal,

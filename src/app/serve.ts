@@ -3,18 +3,20 @@ import type { Config } from '../config.js';
 import { buildHttpServer, httpSettings } from './http-server.js';
 import { runAnalyticsRefresh } from './analytics-service.js';
 import { listenOn } from './http-listen.js';
-import { openDatabase } from './open-db.js';
+import { openDatabases } from './open-db.js';
 import { reportPdfs } from './report-service.js';
 
 /** `deloton serve`: the HTTP server alone (API, docs, health, metrics); stateless, scale at will. */
 export async function runServe(config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
-  const db = await openDatabase(config, logger);
+  const dbs = await openDatabases(config, logger);
+  const { db, readDb } = dbs;
   try {
     const http = await buildHttpServer({
       db,
+      readDb,
       logger,
       ...httpSettings(config),
-      reports: reportPdfs(db, config.displayTimeZone),
+      reports: reportPdfs(readDb, config.displayTimeZone),
     });
     try {
       await listenOn(http, config, logger);
@@ -26,6 +28,6 @@ export async function runServe(config: Config, logger: Logger, signal: AbortSign
       await http.close();
     }
   } finally {
-    await db.close();
+    await dbs.close();
   }
 }

@@ -7,7 +7,7 @@ import { newMailWorkerStats } from '../alerts/mail-worker.js';
 import { startMailService } from './mail-service.js';
 import { newReportSchedulerStats } from '../reports/report-scheduler.js';
 import { reportPdfs, startReportService } from './report-service.js';
-import { openDatabase } from './open-db.js';
+import { openDatabases } from './open-db.js';
 import { checkEmbedded, offerBiSocket } from './bi-serve.js';
 import type { BiWireServer } from '../store/pglite-wire-server.js';
 import { buildSource, type SimulatorChoice, type SourceSpec } from './sources.js';
@@ -25,18 +25,20 @@ export async function runStart(
     logger.info({ dataDir: config.dataDir }, 'embedded database; data lives here');
   // The source is checked first: a usage mistake should not wait on a database.
   const source = buildSource(spec, config, { untilIdle: false, simulator, logger });
-  const db = await openDatabase(config, logger);
+  const dbs = await openDatabases(config, logger);
+  const { db, readDb } = dbs;
   let ingest: IngestService | null = null;
   const mailStats = config.mail.smtpUrl ? newMailWorkerStats() : null;
   const reportStats = newReportSchedulerStats();
   const http = await buildHttpServer({
     db,
+    readDb,
     logger,
     ...httpSettings(config),
     ingestStats: () => ingest?.stats() ?? null,
     mailStats: () => mailStats,
     reportStats: () => reportStats,
-    reports: reportPdfs(db, config.displayTimeZone),
+    reports: reportPdfs(readDb, config.displayTimeZone),
   });
   let bi: BiWireServer | null = null;
   try {
@@ -53,7 +55,14 @@ export async function runStart(
       signal,
       ...(mailStats ? { stats: mailStats } : {}),
     });
-    const reports = startReportService({ db, config, logger, signal, stats: reportStats });
+    const reports = startReportService({
+      db,
+      readDb,
+      config,
+      logger,
+      signal,
+      stats: reportStats,
+    });
     await Promise.all([ingest.done, mail, reports]);
     logger.info('stopped cleanly');
   } finally {
@@ -61,6 +70,6 @@ export async function runStart(
     await http.close();
     await bi?.close();
     await source.close();
-    await db.close();
+    await dbs.close();
   }
 }

@@ -48,8 +48,15 @@ export function addBiCommands(program: Command, context: CommandContext): void {
   bi.command('tds')
     .description('write a Tableau data source (.tds) for the analytics views, without password')
     .requiredOption('--user <name>', 'the analyst role Tableau logs in as', analystName)
-    .option('--host <host>', 'server name analysts reach (default: from DATABASE_URL)')
-    .option('--port <port>', 'server port (default: from DATABASE_URL)', int('--port', 1, 65_535))
+    .option(
+      '--host <host>',
+      'server name analysts reach (default: from DATABASE_READ_URL, else DATABASE_URL)',
+    )
+    .option(
+      '--port <port>',
+      'server port (default: from DATABASE_READ_URL, else DATABASE_URL)',
+      int('--port', 1, 65_535),
+    )
     .option('--out <file.tds>', 'where to write it (default: deloton-analytics-USER.tds)')
     .action((f: { user: string; host?: string; port?: number; out?: string }) =>
       runBi({

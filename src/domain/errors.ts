@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'source_unavailable'
   | 'db_unavailable'
   | 'migration_failed'
+  | 'replica_schema_mismatch'
   | 'port_unavailable'
   | 'ingest_write_failed'
   | 'partition_fenced'

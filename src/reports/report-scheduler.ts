@@ -20,7 +20,10 @@ import { dueReportDays, nextRunMs, type ReportSchedule } from '../domain/report-
 
 /** What the schedule needs. */
 export interface ReportSchedulerOptions {
+  /** The primary: the `reports` table is the schedule's outbox. */
   readonly db: Db;
+  /** Where a report's figures are read (a replica; `db` without it). */
+  readonly readDb?: Db;
   readonly mailer: Mailer;
   readonly logger: Logger;
   readonly signal: AbortSignal;
@@ -205,7 +208,7 @@ async function ensureBuilt(
   try {
     const startedMs = Date.now();
     const report = await buildDailyReport({
-      db: o.db,
+      db: o.readDb ?? o.db,
       date: c.day,
       timeZone: c.time_zone,
       audience: 'admin',

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DelotonError } from '../domain/errors.js';
 import { syncAnalyticsDefinitions } from './analytics-definitions.js';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 // Any constant shared by all processes: only one of them migrates at a time.
@@ -67,4 +67,16 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<st
     if (bi?.ok) await syncAnalyticsDefinitions(tx);
   });
   return applied;
+}
+
+/** The newest migration applied to `db` (0 when it has none, or no migrations table). */
+export async function schemaVersion(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ version: number | null }>(
+    `SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 END AS version`,
+  );
+  if (row?.version === 0) return 0;
+  const [max] = await db.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM schema_migrations',
+  );
+  return max?.version ?? 0;
 }

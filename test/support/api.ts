@@ -41,6 +41,8 @@ export async function apiHarness(
     trustProxy?: boolean;
     /** Builds report PDFs (none without it). */
     reports?: ReportPdfs;
+    /** Where the read routes read (`db` without it). */
+    readDb?: Db;
   } = {},
 ): Promise<ApiHarness> {
   const app = await buildHttpServer({
@@ -52,6 +54,7 @@ export async function apiHarness(
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     ...(opts.reports ? { reports: opts.reports } : {}),
+    ...(opts.readDb ? { readDb: opts.readDb } : {}),
   });
   const suffix = Math.random().toString(36).slice(2, 8);
   const admin = await makeKey(db, `admin-${suffix}`, 'admin');
