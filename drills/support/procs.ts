@@ -20,6 +20,15 @@ export interface Deloton {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+function parseLog(line: string): { level?: unknown; msg?: unknown; err?: unknown } | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    return JSON.parse(line) as { level?: unknown; msg?: unknown; err?: unknown };
+  } catch {
+    return null;
+  }
+}
+
 /** Starts `deloton ...args` with `env` added to ours (LOG_LEVEL info unless set). */
 export function deloton(args: readonly string[], env: Record<string, string>): Deloton {
   const child = spawn(process.execPath, [CLI, ...args], {
@@ -28,11 +37,23 @@ export function deloton(args: readonly string[], env: Record<string, string>): D
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let partial = '';
   const keep = (d: Buffer): void => {
     out = (out + d.toString()).slice(-8000);
   };
+  // Warnings and errors are progress worth seeing: they show what the process makes of a fault.
+  const echo = (d: Buffer): void => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const l = parseLog(line);
+      if (l && typeof l.level === 'number' && l.level >= 40)
+        log(`  ${args[0]} ${child.pid}: ${String(l.msg)}${l.err ? ` (${String(l.err)})` : ''}`);
+    }
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  child.stderr.on('data', echo);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
