@@ -1,4 +1,4 @@
-// Drill: the Kafka broker connection dropped mid-stream, five times, under a running ingest on
+// Drill: the Kafka broker connection dropped mid-stream, eight times, under a running ingest on
 // the kcat mock cluster. Each drop resets every TCP connection between the ingest process and
 // the broker (`ss -K`, as a broker restart or a network blip would); the consumer reconnects,
 // the lag comes back under 1 s, and the end state equals one clean run of the topic.
@@ -13,8 +13,8 @@ import { deloton } from './support/procs.js';
 import { freshDb, referenceRun } from './support/reference.js';
 import { compareWithReference, feedLagS, lagRecovery, LAG_TARGET_S } from './support/verify.js';
 
-const DROPS = numberArg('drops', 5);
-const EVERY_S = numberArg('every', 8);
+const DROPS = numberArg('drops', 8);
+const EVERY_S = numberArg('every', 6);
 const TOPIC = 'drill';
 
 await runDrill('kafka-drop', async () => {

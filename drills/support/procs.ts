@@ -20,6 +20,13 @@ export interface Deloton {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** A logged `err`: the message pino or our own code put there. */
+function errText(err: unknown): string {
+  if (typeof err === 'string') return err;
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : JSON.stringify(err);
+}
+
 function parseLog(line: string): { level?: unknown; msg?: unknown; err?: unknown } | null {
   if (!line.startsWith('{')) return null;
   try {
@@ -48,7 +55,7 @@ export function deloton(args: readonly string[], env: Record<string, string>): D
     for (const line of lines) {
       const l = parseLog(line);
       if (l && typeof l.level === 'number' && l.level >= 40)
-        log(`  ${args[0]} ${child.pid}: ${String(l.msg)}${l.err ? ` (${String(l.err)})` : ''}`);
+        log(`  ${args[0]} ${child.pid}: ${String(l.msg)}${l.err ? ` (${errText(l.err)})` : ''}`);
     }
   };
   child.stdout.on('data', keep);
