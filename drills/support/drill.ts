@@ -1,7 +1,7 @@
 // The shape every drill shares: progress on stderr, exactly one JSON line on stdout (`drill`,
 // `pass`, the figures, `error` when it failed), exit 1 on failure, and everything it started
 // cleaned up, also on Ctrl-C (bench/support/cleanup.ts).
-import { cleanupAll, cleanupOnSignals } from '../../bench/support/cleanup.js';
+import { cleanupAll } from '../../bench/support/cleanup.js';
 import { buildDist } from '../../bench/support/cli-run.js';
 import type { Json } from '../../bench/support/output.js';
 
@@ -37,7 +37,20 @@ export function build(): void {
 
 /** Runs a drill: prints its line, cleans up, and exits 1 unless every check held. */
 export async function runDrill(name: string, main: () => Promise<DrillResult>): Promise<void> {
-  cleanupOnSignals();
+  // Ctrl-C: clean up, and still end with the one line a runner expects (a second signal exits).
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log(`${sig}: cleaning up`);
+    void cleanupAll().finally(() => {
+      const line = { drill: name, pass: false, error: `interrupted (${sig})` };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let line: { [key: string]: Json };
   let pass = false;
   try {
