@@ -124,7 +124,9 @@ export class BatchCommitter {
           { err: err.message, code: err.code, attempt, retryInMs: delay },
           err.code === '25006'
             ? 'database is read-only (a standby, or a primary failing over); batch write waits and retries'
-            : 'database unreachable; batch write waits and retries',
+            : String(err.code).startsWith('53')
+              ? 'database is out of resources (disk full, memory or connections); batch write waits and retries'
+              : 'database unreachable; batch write waits and retries',
         );
         await sleep(delay, undefined, { signal: this.o.signal }).catch(() => undefined);
         if (this.o.signal.aborted) return this.leave(batch);

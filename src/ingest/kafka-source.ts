@@ -39,6 +39,16 @@ interface Handoff {
 const EARLIEST = '-2';
 const HEARTBEAT_POLL_MS = 1000;
 const FETCH_MAX_WAIT_MS = 1000;
+// kafkajs's consumer counts every failure of its fetch loop against one retrier that is never
+// reset while the loop runs: each dropped broker connection waited twice as long as the one
+// before (300 ms ... 12 s), and the sixth crashed the consumer, whose rejoin then waited out the
+// session timeout (the kafka-drop drill, docs/drills.md). Short waits and no give-up: a
+// dropped connection costs at most 2 s, and a broker outage is waited out as a database one is.
+const CONSUMER_RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 2_000,
+  retries: Number.MAX_SAFE_INTEGER,
+} as const;
 
 /** One `read()` call: a consumer group member whose pushed batches are pulled by the iterable. */
 class KafkaRead {
@@ -259,6 +269,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
           heartbeatInterval: Math.min(1000, Math.floor(sessionTimeout / 3)),
           // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
           maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+          retry: CONSUMER_RETRY,
         });
         const run = new KafkaRead(consumer, opts, log, loadPositions);
         active = run;

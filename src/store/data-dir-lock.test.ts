@@ -21,6 +21,23 @@ describe('embedded data directory lock', () => {
     return c.pid!;
   };
 
+  it('names a directory it cannot write, with the reason, and leaves no file behind', () => {
+    // A path under a regular file: writing fails as on a read-only or full disk, also for root.
+    const file = join(mkdtempSync(join(tmpdir(), 'deloton-lock-unit-')), 'not-a-dir');
+    writeFileSync(file, '');
+    const d = join(file, 'pgdata');
+    expect(() => lockDataDir(d)).toThrow(
+      expect.objectContaining({
+        code: 'db_unavailable',
+        message: expect.stringMatching(
+          new RegExp(`^cannot write to the embedded database's directory ${d} \\(ENOTDIR: `),
+        ) as unknown,
+      }),
+    );
+    // The lock was not taken: the same process may try again once the disk is fixed.
+    expect(() => lockDataDir(d)).toThrow(/cannot write/);
+  });
+
   it('is held once per process and released only by its holder', () => {
     const d = dir();
     const release = lockDataDir(d);

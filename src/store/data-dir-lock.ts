@@ -37,6 +37,35 @@ function ownerRuns(content: string): boolean {
 const openHere = new Set<string>();
 
 /**
+ * The error for a data directory the process cannot write (read-only, disk full, no access):
+ * named, with the system's reason, instead of a stack trace from deep in the start-up.
+ */
+export function unwritableDataDir(dir: string, e: unknown): DelotonError {
+  // Node's message is "EROFS: read-only file system, open '<path>'": the path is named below.
+  const why = (e as Error).message.split(', ')[0];
+  return new DelotonError(
+    'db_unavailable',
+    `cannot write to the embedded database's directory ${dir} (${why}): make it writable or ` +
+      'free space on its disk, then start again; nothing was written',
+    { cause: e },
+  );
+}
+
+/** Writes the lock's content to `tmp`; on failure removes what was created (an empty file). */
+function writeLockFile(dir: string, tmp: string, content: string): void {
+  try {
+    writeFileSync(tmp, content);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was created
+    }
+    throw unwritableDataDir(dir, e);
+  }
+}
+
+/**
  * Takes `${dir}.lock` for this process, or says who holds it. Two PGlite instances on one
  * directory corrupt it, and a second `deloton` command (say `keys create` beside `start`) would
  * do just that. Returns the release function.
@@ -49,7 +78,7 @@ export function lockDataDir(dir: string): () => void {
   const tmp = `${path}.${process.pid}.tmp`;
   for (let attempt = 0; attempt < 5; attempt++) {
     // Written whole, then linked into place: no one ever reads a half-written lock.
-    writeFileSync(tmp, mine);
+    writeLockFile(dir, tmp, mine);
     try {
       try {
         linkSync(tmp, path);

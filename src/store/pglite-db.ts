@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { lockDataDir } from './data-dir-lock.js';
+import { lockDataDir, unwritableDataDir } from './data-dir-lock.js';
 import type { Db, Queryable, SqlParam } from './db.js';
 
 // Same value shapes as the pg adapter: int8 as number, date as text.
@@ -37,7 +37,13 @@ function wrap(q: PGlite | Transaction): Queryable {
 
 /** Opens embedded PostgreSQL (PGlite), persisted under `dataDir`, or in memory when it is null. */
 export async function openPgliteDb(dataDir: string | null): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw unwritableDataDir(dataDir, e);
+    }
+  }
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   let pg: PGlite;
   try {
