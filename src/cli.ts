@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
-import { openDatabase, openDatabases } from './app/open-db.js';
+import { openDatabase } from './app/open-db.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
