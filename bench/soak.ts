@@ -7,6 +7,7 @@
 // stored. Prints a progress line every 10 s to stderr and one JSON line at the end.
 // Usage: npm run soak -- [--bikes 2000] [--minutes 15] [--ingesters 2] [--abnormal-share 0.1]
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { readPlatformStats } from '../src/store/platform-stats.repository.js';
@@ -118,6 +119,7 @@ await runBench('soak', async () => {
     ingesters.reduce((n, p) => n + logNumber(p, msg, 'messages'), 0);
 
   const samples: SoakSample[] = [];
+  const load = { before: round(loadavg()[0] ?? 0), max: 0 };
   let last = { atS: 0, messages: 0, n: 0 };
   const heap: number[] = [];
   while (Date.now() - t0 < SECONDS * 1000) {
@@ -135,6 +137,7 @@ await runBench('soak', async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     heap.push(round((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20));
     const lag = lagSpread(samples.slice(last.n), 0);
+    load.max = Math.max(load.max, round(loadavg()[0] ?? 0));
     const messages = ingested();
     log(
       `${Math.round(atS)} s: ${Math.round((messages - last.messages) / (atS - last.atS))} msg/s ingested, ` +
@@ -142,7 +145,8 @@ await runBench('soak', async () => {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')} MB, ` +
         `rejects ${stats.rejectedMessages}, alerts ${JSON.stringify(stats.alertsByState)}, mails ${smtp.mails.length}, ` +
-        `open rides ${stats.openRides}, tiles ${await tileCount(page)}, page heap ${heap.at(-1)} MB`,
+        `open rides ${stats.openRides}, tiles ${await tileCount(page)}, page heap ${heap.at(-1)} MB, ` +
+        `load ${loadavg()[0]?.toFixed(1)}`,
     );
     last = { atS, messages, n: samples.length };
   }
@@ -220,6 +224,7 @@ await runBench('soak', async () => {
     lagS: { ...lag, warmUpS: WARM_UP_S },
     rssMb: rssJson(rss),
     pageHeapMb: { first: heap[0] ?? null, last: heap.at(-1) ?? null, max: Math.max(0, ...heap) },
+    loadAverage1m: { ...load, after: round(loadavg()[0] ?? 0) },
     pageErrors: errors.length,
     problems: procs.flatMap((p) => p.problems.slice(0, 5).map((m) => `${p.name}: ${m}`)),
     targets: { lagS: TARGETS.soak.lagS, rssGrowth: FLAT_RSS_GROWTH },
