@@ -81,6 +81,12 @@ async function runOne(
   return { code, line: line || null };
 }
 
+/** The 1, 5 and 15-minute load averages. */
+const loadAverage = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ');
+
 /** The machine and revision, for the report. */
 async function runInfo(startedAt: Date, load: string): Promise<RunInfo> {
   const c = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -103,15 +109,14 @@ async function runInfo(startedAt: Date, load: string): Promise<RunInfo> {
     ramGb: Math.round(totalmem() / 2 ** 30),
     node: process.versions.node,
     postgres: rows[0]?.server_version.split(' ')[0] ?? 'unknown',
-    loadAverage: load,
+    loadBefore: load,
+    loadAfter: loadAverage(),
     minutes: (Date.now() - startedAt.getTime()) / 60_000,
   };
 }
 
 const startedAt = new Date();
-const loadBefore = loadavg()
-  .map((n) => n.toFixed(1))
-  .join(' / ');
+const loadBefore = loadAverage();
 const failed: string[] = [];
 let stdout = '';
 for (const name of names) {

@@ -24,7 +24,8 @@ const run: RunInfo = {
   ramGb: 24,
   node: '20.20.2',
   postgres: '15.10',
-  loadAverage: '1.0 / 1.0 / 1.0',
+  loadBefore: '1.0 / 1.0 / 1.0',
+  loadAfter: '2.0 / 1.5 / 1.0',
   minutes: 12,
 };
 
@@ -104,6 +105,7 @@ describe('renderSection', () => {
     expect(section.endsWith(END_MARKER)).toBe(true);
     expect(section).toContain('**Quick run** `npm run bench -- --quick`');
     expect(section).toContain('Test CPU, 2 cores, 24 GB RAM; Node.js 20.20.2; PostgreSQL 15.10');
+    expect(section).toContain('1.0 / 1.0 / 1.0 before the run, 2.0 / 1.5 / 1.0 after it');
     expect(section.match(/^#### /gm)).toHaveLength(2);
   });
 

@@ -19,7 +19,9 @@ export interface RunInfo {
   readonly ramGb: number;
   readonly node: string;
   readonly postgres: string;
-  readonly loadAverage: string;
+  /** 1, 5 and 15-minute load averages before and after the run: other work on the machine. */
+  readonly loadBefore: string;
+  readonly loadAfter: string;
   readonly minutes: number;
 }
 
@@ -99,7 +101,8 @@ export function renderSection(
         : ''),
     '',
     `Machine: ${run.cpu}, ${run.cores} cores, ${run.ramGb} GB RAM; Node.js ${run.node}; ` +
-      `PostgreSQL ${run.postgres} on the same machine; load average before the run ${run.loadAverage}.`,
+      `PostgreSQL ${run.postgres} on the same machine; load average (1 / 5 / 15 min) ${run.loadBefore} ` +
+      `before the run, ${run.loadAfter} after it.`,
   ];
   for (const area of [...new Set(specs.map((s) => s.area))]) {
     out.push(
