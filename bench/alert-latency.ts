@@ -15,6 +15,7 @@ import { numberArg } from './support/args.js';
 import { log } from './support/log.js';
 import { BenchFailure, round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
+import { TARGETS } from './support/targets.js';
 
 const BIKES = numberArg('bikes', 500);
 const ALERTS = numberArg('alerts', 120);
@@ -123,7 +124,10 @@ await runBench('alert-latency', async () => {
     p95Ms: round(p95),
     p99Ms: round(p99),
     maxMs: round(latencies[latencies.length - 1]!),
-    targets: { p95Ms: 1000, p99Ms: 2000 },
-    pass: { p95Ms: p95 <= 1000, p99Ms: p99 <= 2000 },
+    targets: TARGETS.alertLatency,
+    pass: {
+      p95Ms: p95 <= TARGETS.alertLatency.p95Ms,
+      p99Ms: p99 <= TARGETS.alertLatency.p99Ms,
+    },
   };
 });

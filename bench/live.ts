@@ -37,6 +37,7 @@ import {
   TELEMETRY_AFTER_MS,
   type SseLog,
 } from './support/live-timing.js';
+import { TARGETS } from './support/targets.js';
 
 const BIKES = numberArg('bikes', 200);
 const CLIENTS = numberArg('clients', 200);
@@ -47,13 +48,7 @@ const HEAP_EVERY_S = numberArg('heap-every', 30);
 // Let the page and the JIT settle after the tiles appear, before anything is measured.
 const WARM_UP_MS = 10_000;
 
-const TARGET = {
-  p95Ms: 250,
-  p99Ms: 500,
-  longTaskMs: 100,
-  heapSlopeMbPerMinute: 0.5,
-  heapGrowthAfterGcMb: 1,
-};
+const TARGET = TARGETS.live;
 
 /** One measured window of --seconds: the page's samples, the server's times, CPU. */
 async function latencyWindow(

@@ -16,6 +16,7 @@ import { BenchFailure, round, runBench } from './support/output.js';
 import { checkpoint, countRows, createBenchDatabase } from './support/pg.js';
 import { seedReportData } from './support/report-seed.js';
 import { percentile } from './support/stats.js';
+import { TARGETS } from './support/targets.js';
 
 const RIDES = numberArg('rides', 10_000);
 const RUNS = numberArg('runs', 5);
@@ -25,8 +26,8 @@ const DATE = process.argv.includes('--date')
   ? process.argv[process.argv.indexOf('--date') + 1]!
   : '2026-11-18';
 const TIME_ZONE = 'Europe/London';
-const TARGET_MS = 2_000;
-const TARGET_MB = 300;
+const TARGET_MS = TARGETS.report.buildTotalMs;
+const TARGET_MB = TARGETS.report.peakRssMb;
 
 /** What one worker process measured (bench/support/report-worker.mjs). */
 interface WorkerResult {

@@ -39,8 +39,8 @@ export interface Floor {
   ingestProgress(): IngestProgress | null;
 }
 
-/** `deloton keys create --role admin`: the key is the last line of its stdout. */
-async function createAdminKey(url: string): Promise<string> {
+/** `deloton keys create --role admin` on `url`; returns the key (the last line of its stdout). */
+export async function createAdminKey(url: string): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [CLI, 'keys', 'create', '--role', 'admin', '--name', 'bench-live'],

@@ -9,7 +9,7 @@ export interface RssSample {
 }
 
 /** VmRSS of `pid` in kB, or null once the process is gone. */
-function readRssKb(pid: number): number | null {
+export function readRssKb(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
