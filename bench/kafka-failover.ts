@@ -13,11 +13,12 @@ import { cleanupMark, cleanupTo, onCleanup } from './support/cleanup.js';
 import { buildDist, ROOT, type LogLine } from './support/cli-run.js';
 import { countedFleet, emptyCounts, fleetFor } from './support/feed.js';
 import { log } from './support/log.js';
+import { TARGETS as ALL_TARGETS } from './support/targets.js';
 import { BenchFailure, round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
 import { assertCounts } from './support/verify.js';
 
-const TARGETS = { recoverySeconds: 15 };
+const TARGETS = ALL_TARGETS.kafkaFailover;
 const PARTITIONS = 4; // the mock's for an auto-created topic
 
 const { values } = parseArgs({

@@ -38,6 +38,7 @@ const BENCHES: Record<string, { quick: string[] }> = {
   report: { quick: ['--runs', '2', '--warm', '2'] },
   // A whole year (the drill-down's day is in June), of a tenth of the fleet.
   bi: { quick: ['--bikes', '100', '--riders', '10000', '--runs', '3'] },
+  'kafka-failover': { quick: ['--rounds', '1'] },
 };
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 

@@ -17,6 +17,7 @@ export const TARGETS = {
   },
   report: { buildTotalMs: 2_000, peakRssMb: 300 },
   bi: { queryMs: 1_000 },
+  kafkaFailover: { recoverySeconds: 15 },
   soak: { lagS: 1 },
 } as const;
 
@@ -217,5 +218,13 @@ export const REPORT_FIGURES: readonly FigureSpec[] = [
     path: 'queries.dayDrillDown.maxMs',
     unit: 'ms',
     target: atMost(T.bi.queryMs),
+  },
+  {
+    area: 'Scale-out',
+    label: "a killed ingest member's bikes served again, slowest round",
+    bench: 'kafka-failover',
+    path: 'worstRecoverySeconds',
+    unit: 's',
+    target: atMost(T.kafkaFailover.recoverySeconds),
   },
 ];
