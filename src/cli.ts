@@ -8,6 +8,7 @@ import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
 import { int } from './cli/args.js';
 import { addBiCommands } from './cli/bi-commands.js';
+import { addDbCommands } from './cli/db-commands.js';
 
 const share = (v: string): number => {
   const n = Number(v);
@@ -265,16 +266,7 @@ program
 
 addBiCommands(program, context);
 
-program
-  .command('db')
-  .description('database administration')
-  .command('migrate')
-  .description('apply pending migrations')
-  .action(async () => {
-    const { config, logger } = context();
-    const db = await openDatabase(config, logger);
-    await db.close();
-  });
+addDbCommands(program, context);
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has printed what was wrong (or the help asked for) already.
