@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { maintainReadings } from '../src/app/readings-maintenance.js';
 import type { Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
-import { listReadingsPartitions } from '../src/store/readings-partitions.repository.js';
+import {
+  ensureReadingsPartition,
+  listReadingsPartitions,
+} from '../src/store/readings-partitions.repository.js';
 import { apiHarness } from './support/api.js';
 import { SEED } from './support/api-seed.js';
 import { describeEachDb, openTestDb, type DbKind } from './support/databases.js';
@@ -15,16 +18,16 @@ const DAY_MS = 86_400_000;
 // Rides that start before midnight UTC on the last day of August: they run into September, and
 // their readings stay with their start's month.
 const MONTH_END = simFileFeed({
-  bikes: 3,
-  ridesPerBike: 2,
+  bikes: 2,
+  ridesPerBike: 1,
   seed: 11,
   startMs: Date.UTC(2022, 7, 31, 23, 50),
-  rideSeconds: [900, 1_200],
+  rideSeconds: [900, 1_000],
 });
 
 /** Ingests real fixtures and simulated rides over three months. */
 async function ingestMonths(db: Db): Promise<void> {
-  await ingestFile(db, FIRST_1000, { maxBatch: 300 });
+  await ingestFile(db, FIRST_1000);
   await ingestFile(db, tempFile(SEED.lines), { maxBatch: 2_000 });
   await ingestFile(db, tempFile(MONTH_END.lines), { maxBatch: 2_000 });
 }
@@ -92,6 +95,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('migration 015 [%s]', (kind) => {
     try {
       await ingestMonths(t.db);
       await t.db.exec(BACK_TO_014);
+      // An operator's autovacuum settings (docs/operations.md) carry over to every month.
+      await t.db.exec('ALTER TABLE readings SET (autovacuum_vacuum_insert_threshold = 5000000)');
       // An orphan reading (its ride gone) moves too, under its own day.
       await t.db.exec(
         `INSERT INTO readings VALUES (999999, 1, '2021-03-04T05:06:07Z', 1, 2, 3, 4.5)`,
@@ -107,6 +112,14 @@ describe.each<DbKind>(['pglite', 'postgres'])('migration 015 [%s]', (kind) => {
       expect(names).toEqual(
         expect.arrayContaining(['readings_2021_03', 'readings_2022_07', 'readings_2022_08']),
       );
+      await ensureReadingsPartition(t.db, '2030-01-15');
+      const settings = await t.db.query<{ opts: string[] | null }>(
+        `SELECT c.reloptions AS opts FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'readings'::regclass`,
+      );
+      expect(settings.length).toBe(names.length + 1);
+      for (const s of settings)
+        expect(s.opts).toEqual(['autovacuum_vacuum_insert_threshold=5000000']);
       // Each reading sits in its ride's start month, a ride that ran into September included.
       const misplaced = await t.db.query(
         `SELECT g.tableoid::regclass::text AS part, r.started_at FROM readings g

@@ -28,18 +28,26 @@ CREATE TABLE readings (
 ) PARTITION BY RANGE (ride_started_on);
 
 -- Creates the month's partition (readings_YYYY_MM) unless it exists; returns its name when it
--- created it. Two callers at once: the second fails with 42P07 or 23505, and the month exists.
+-- created it. It takes the storage settings (autovacuum, docs/operations.md) of the newest month:
+-- a partitioned table has none of its own. Two callers at once: the second fails with 42P07 or
+-- 23505, and the month exists.
 CREATE FUNCTION readings_partition_ensure(day date) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   first date := date_trunc('month', day)::date;
   part  text := 'readings_' || to_char(first, 'YYYY_MM');
+  opts  text[];
 BEGIN
   IF to_regclass(part) IS NOT NULL THEN
     RETURN NULL;
   END IF;
-  EXECUTE format('CREATE TABLE %I PARTITION OF readings FOR VALUES FROM (%L) TO (%L)',
-                 part, first, (first + interval '1 month')::date);
+  SELECT c.reloptions INTO opts
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+  WHERE i.inhparent = 'readings'::regclass
+  ORDER BY c.relname DESC LIMIT 1;
+  EXECUTE format('CREATE TABLE %I PARTITION OF readings FOR VALUES FROM (%L) TO (%L)%s',
+                 part, first, (first + interval '1 month')::date,
+                 CASE WHEN opts IS NULL THEN '' ELSE ' WITH (' || array_to_string(opts, ', ') || ')' END);
   RETURN part;
 END $$;
 
@@ -56,6 +64,21 @@ FROM (SELECT DISTINCT date_trunc('month', started_at AT TIME ZONE 'UTC')::date A
       UNION
       SELECT (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date) ms
 ORDER BY m;
+
+-- Settings an operator gave the old table (docs/operations.md) go to every month.
+DO $$
+DECLARE
+  opts text[] := (SELECT reloptions FROM pg_class WHERE oid = 'readings_unpartitioned'::regclass);
+  part text;
+BEGIN
+  IF opts IS NULL THEN
+    RETURN;
+  END IF;
+  FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = 'readings'::regclass LOOP
+    EXECUTE format('ALTER TABLE %I SET (%s)', part, array_to_string(opts, ', '));
+  END LOOP;
+END $$;
 
 INSERT INTO readings (ride_id, elapsed_s, ride_started_on, recorded_at, heart_rate, rpm,
                       resistance, power_w)
