@@ -22,7 +22,7 @@ export async function runMaintain(
       const days = Math.round((retentionMs / 86_400_000) * 100) / 100;
       for (const p of r.dropped)
         out(`dropped ${p.name} (rides started ${p.from} to ${p.to}, ${mb(p.bytes)})`);
-      if (r.dropped.length === 0) out(`retention: no month ended more than ${days} days ago`);
+      if (r.dropped.length === 0) out(`retention (${days} days): no month to drop`);
     }
     const kept = await listReadingsPartitions(db);
     out(
