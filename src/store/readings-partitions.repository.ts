@@ -108,9 +108,10 @@ export class ReadingsPartitions {
 /** Whether `err` is a write into a month that has no partition (dropped since it was known). */
 export function isMissingPartition(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.message !== 'string') return false;
+  // Routed through `readings`, or copied straight into the month's table (readings-copy.ts).
   return (
-    e?.code === '23514' &&
-    typeof e.message === 'string' &&
-    /no partition of relation/.test(e.message)
+    (e.code === '23514' && /no partition of relation/.test(e.message)) ||
+    (e.code === '42P01' && /"readings_\d{4}_\d{2}"/.test(e.message))
   );
 }
