@@ -94,6 +94,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('migration 015 [%s]', (kind) => {
     const t = await openTestDb(kind);
     try {
       await ingestMonths(t.db);
+      // Answered by this release's code, which reads a ride's month: asked before the step back.
+      const answered = await answers(t.db);
       await t.db.exec(BACK_TO_014);
       // An operator's autovacuum settings (docs/operations.md) carry over to every month.
       await t.db.exec('ALTER TABLE readings SET (autovacuum_vacuum_insert_threshold = 5000000)');
@@ -102,8 +104,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('migration 015 [%s]', (kind) => {
         `INSERT INTO readings VALUES (999999, 1, '2021-03-04T05:06:07Z', 1, 2, 3, 4.5)`,
       );
       const before = await t.db.query(READINGS);
-      const answered = await answers(t.db);
-      expect(before.length).toBeGreaterThan(10_000);
+      expect(before.length).toBeGreaterThan(5_000);
 
       expect(await migrate(t.db)).toEqual(['015_readings_partitions']);
       expect(await t.db.query(READINGS)).toEqual(before);
@@ -135,7 +136,7 @@ describe.each<DbKind>(['pglite', 'postgres'])('migration 015 [%s]', (kind) => {
     } finally {
       await t.close();
     }
-  });
+  }, 120_000);
 });
 
 describeEachDb('readings retention', (get) => {
@@ -160,7 +161,7 @@ describeEachDb('readings retention', (get) => {
     const names = (await listReadingsPartitions(db)).map((p) => p.name);
     expect(names).not.toContain('readings_2022_07');
     expect(names).toEqual(
-      expect.arrayContaining(['readings_2022_08', 'readings_2022_09', 'readings_2022_11']),
+      expect.arrayContaining(['readings_2022_08', 'readings_2022_10', 'readings_2022_11']),
     );
     expect(await maintainReadings(db, 45 * DAY_MS, now)).toEqual({ created: [], dropped: [] });
 
