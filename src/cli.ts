@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from './app/logger.js';
-import { openDatabase } from './app/open-db.js';
 import { parseSourceSpec, type SimulatorChoice } from './app/sources.js';
 import { loadConfig, type Config } from './config.js';
 import { parseCalendarDate } from './domain/calendar-day.js';
 import { DelotonError } from './domain/errors.js';
 import { int } from './cli/args.js';
 import { addBiCommands } from './cli/bi-commands.js';
+import { addDbCommands } from './cli/db-commands.js';
 
 const share = (v: string): number => {
   const n = Number(v);
@@ -255,16 +255,7 @@ program
 
 addBiCommands(program, context);
 
-program
-  .command('db')
-  .description('database administration')
-  .command('migrate')
-  .description('apply pending migrations')
-  .action(async () => {
-    const { config, logger } = context();
-    const db = await openDatabase(config, logger);
-    await db.close();
-  });
+addDbCommands(program, context);
 
 program.parseAsync().catch((e: unknown) => {
   // Commander has printed what was wrong (or the help asked for) already.

@@ -59,6 +59,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps readings for ever unless READINGS_RETENTION is set', () => {
+    expect(loadConfig({}).ingest.readingsRetentionMs).toBeNull();
+    expect(loadConfig({ READINGS_RETENTION: '0' }).ingest.readingsRetentionMs).toBeNull();
+    expect(loadConfig({ READINGS_RETENTION: '400d' }).ingest.readingsRetentionMs).toBe(
+      400 * 86_400_000,
+    );
+    expect(fail({ READINGS_RETENTION: '13 months' })).toMatch(
+      /READINGS_RETENTION: must be a duration such as 300, 90s, 5m, 1h or 30d/,
+    );
+  });
+
   it('turns SASL credentials into SASL_SSL', () => {
     const c = loadConfig({
       KAFKA_BROKERS: 'a:9092,b:9093',

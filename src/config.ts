@@ -95,6 +95,10 @@ const Env = z
     REJECTED_RETENTION: duration
       .refine((ms) => ms <= 36_500 * 86_400_000, 'must be at most 36500d (or 0: for ever)')
       .default(30 * 86_400_000),
+    // Unset (or 0): readings are kept for ever.
+    READINGS_RETENTION: duration
+      .refine((ms) => ms <= 36_500 * 86_400_000, 'must be at most 36500d (or 0: for ever)')
+      .optional(),
     ALERT_MAX_HR_FORMULA: z
       .enum(['gulati-tanaka', 'fox'], { message: 'must be gulati-tanaka or fox' })
       .default('gulati-tanaka'),
@@ -214,6 +218,8 @@ export interface Config {
     readonly batchWaitMs: number;
     /** Rejected lines older than this are deleted (null: kept for ever). */
     readonly rejectedRetentionMs: number | null;
+    /** Readings partitions whose month ended longer ago than this are dropped (null: kept). */
+    readonly readingsRetentionMs: number | null;
   };
   readonly alerts: AlertSettings;
   readonly mail: {
@@ -289,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       batchMessages: e.INGEST_BATCH_MESSAGES,
       batchWaitMs: e.INGEST_BATCH_WAIT_MS,
       rejectedRetentionMs: e.REJECTED_RETENTION === 0 ? null : e.REJECTED_RETENTION,
+      readingsRetentionMs: e.READINGS_RETENTION ? e.READINGS_RETENTION : null,
     }),
     mail: Object.freeze({
       smtpUrl: e.SMTP_URL ?? null,

@@ -209,9 +209,10 @@ describeEachDb('CSV exports', (get) => {
       .exec(`INSERT INTO rides (ride_id, rider_id, bike_serial, bike_key, started_at, personal_max_bpm)
       VALUES (777777, 1, 'SNL', 'SNL', '2022-07-06T10:00:00Z', 180)`);
     // 12,345 readings: pages end inside the ride, and a gap in the seconds is kept as it is.
+    await get().db.exec(`SELECT readings_partition_ensure('2022-07-06')`);
     await get().db
-      .exec(`INSERT INTO readings (ride_id, elapsed_s, recorded_at, heart_rate, rpm, resistance, power_w)
-      SELECT 777777, g + (g > 6000)::int * 50, timestamptz '2022-07-06T10:00:00Z' + g * interval '1 second',
+      .exec(`INSERT INTO readings (ride_id, elapsed_s, ride_started_on, recorded_at, heart_rate, rpm, resistance, power_w)
+      SELECT 777777, g + (g > 6000)::int * 50, date '2022-07-06', timestamptz '2022-07-06T10:00:00Z' + g * interval '1 second',
         60 + g % 150, 80, 40, 150.25
       FROM generate_series(0, 12344) g`);
     const res = await call('GET', '/api/export/readings.csv?ride_id=777777', viewer);

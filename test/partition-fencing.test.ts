@@ -15,6 +15,7 @@ import { writeBatch } from '../src/store/ingest-writer.js';
 import { migrate } from '../src/store/migrate.js';
 import { claimPartitions, PartitionFencedError } from '../src/store/partition-owners.repository.js';
 import { openPgDb } from '../src/store/pg-db.js';
+import { ReadingsPartitions } from '../src/store/readings-partitions.repository.js';
 import { RideIds } from '../src/store/ride-ids.js';
 import { createPgDatabase, describeEachDb } from './support/databases.js';
 import { ingestFile, tempFile } from './support/ingest.js';
@@ -45,8 +46,11 @@ function batchOf(n: number, epochs: ReadonlyMap<number, number>): IngestBatch {
   return builder.seal(tracker.checkpoint(), epochs);
 }
 
-const write = (db: Db, batch: IngestBatch) =>
-  db.transaction((tx) => writeBatch(tx, batch, new RideIds()));
+// The committer creates a month's readings partition before its batch; these tests write alone.
+const write = async (db: Db, batch: IngestBatch) => {
+  await new ReadingsPartitions().ensureFor(db, batch.readings);
+  return db.transaction((tx) => writeBatch(tx, batch, new RideIds()));
+};
 
 describeEachDb('a batch under a fencing token', (get) => {
   it('writes nothing when another claim has taken one of its partitions, and all under the current ones', async () => {
@@ -123,9 +127,11 @@ describe('the fence and a claim on PostgreSQL, at the same moment', () => {
     let wrote!: () => void;
     const written = new Promise<void>((r) => (wrote = r));
     const order: string[] = [];
+    const fenced = batchOf(2_000, epochs);
+    await new ReadingsPartitions().ensureFor(db, fenced.readings);
     // The batch's final statement has run (fence held); its commit waits for `release`.
     const batch = db.transaction(async (tx) => {
-      await writeBatch(tx, batchOf(2_000, epochs), new RideIds());
+      await writeBatch(tx, fenced, new RideIds());
       wrote();
       await held;
       order.push('batch');

@@ -4,7 +4,7 @@ import { runPipeline, type PipelineStats } from '../ingest/pipeline.js';
 import type { Source } from '../ingest/source.js';
 import type { Db } from '../store/db.js';
 import { runAnalyticsRefresh } from './analytics-service.js';
-import { runRejectRetention } from './retention-service.js';
+import { runReadingsMaintenance, runRejectRetention } from './retention-service.js';
 
 /** A running ingest pipeline with its live stats (read by /health) and its completion. */
 export interface IngestService {
@@ -54,6 +54,12 @@ export function startIngest(opts: {
     logger: opts.logger,
     signal: housekeeping.signal,
   });
+  const partitions = runReadingsMaintenance({
+    db: opts.db,
+    retentionMs: opts.config.ingest.readingsRetentionMs,
+    logger: opts.logger,
+    signal: housekeeping.signal,
+  });
   const analytics = runAnalyticsRefresh({
     db: opts.db,
     everyMs: opts.config.analyticsRefreshMs,
@@ -81,7 +87,7 @@ export function startIngest(opts: {
   const done = pipeline.finally(async () => {
     abortHousekeeping();
     opts.signal.removeEventListener('abort', abortHousekeeping);
-    await Promise.all([retention, analytics]);
+    await Promise.all([retention, partitions, analytics]);
   });
   return { stats: () => latest, done };
 }

@@ -6,6 +6,7 @@ import type { RideStart } from '../domain/ride.js';
 import type { IngestBatch } from '../store/ingest-batch.js';
 import { writeBatch, type WriteResult } from '../store/ingest-writer.js';
 import { PartitionFencedError } from '../store/partition-owners.repository.js';
+import { isMissingPartition, ReadingsPartitions } from '../store/readings-partitions.repository.js';
 import type { RideIds } from '../store/ride-ids.js';
 import { backoff } from './outage-wait.js';
 import type { PipelineStats } from './pipeline-stats.js';
@@ -52,6 +53,8 @@ export class BatchCommitter {
   private stopped = false;
   /** Set from a fenced batch until `unfence()`: the batches after it were built on its rows. */
   fenced: PartitionFencedError | null = null;
+  /** Months of `readings` known to have their partition. */
+  private readonly partitions = new ReadingsPartitions();
 
   constructor(private readonly o: CommitterOptions) {}
 
@@ -92,6 +95,8 @@ export class BatchCommitter {
     for (let attempt = 1; ; attempt++) {
       let res: WriteResult;
       try {
+        // Outside the batch's transaction: creating a partition locks `readings` briefly.
+        await this.partitions.ensureFor(this.o.db, batch.readings);
         // Not durable: positions commit with the rows, so a batch lost in a server crash is read again.
         res = await this.o.db.transaction((tx) => writeBatch(tx, batch, ids, { tolerant }), {
           durable: false,
@@ -107,6 +112,12 @@ export class BatchCommitter {
             { code: err.code },
             'batch collided with stored rows; writing it conflict-tolerant',
           );
+          continue;
+        }
+        if (isMissingPartition(err) && ++conflicts <= MAX_CONFLICT_RETRIES) {
+          // Its month was dropped (READINGS_RETENTION) since this process saw it: create it again.
+          this.partitions.forget();
+          this.o.logger.info({ attempt }, 'batch met a dropped readings month; writing it again');
           continue;
         }
         if (isConflict(err) && ++conflicts <= MAX_CONFLICT_RETRIES) {
