@@ -38,7 +38,7 @@ interface Handoff {
 // kafkajs's "earliest": it fetches from 0, and an out-of-range reply moves it to the log start.
 const EARLIEST = '-2';
 const HEARTBEAT_POLL_MS = 1000;
-const FETCH_MAX_WAIT_MS = 1000;
+const FETCH_MAX_WAIT_MS = 200;
 // kafkajs's consumer counts every failure of its fetch loop against one retrier that is never
 // reset while the loop runs: each dropped broker connection waited twice as long as the one
 // before (300 ms ... 12 s), and the sixth crashed the consumer, whose rejoin then waited out the
@@ -268,6 +268,10 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
           // member died) within a second, so its bikes move on soon after the session timeout.
           heartbeatInterval: Math.min(1000, Math.floor(sessionTimeout / 3)),
           // Stopping waits for the in-flight fetch; the 5 s default long poll made every stop slow.
+          // The mock cluster answers a fetch only when its wait ends, however soon data arrives:
+          // at 1 s the soak's lag was 0.3-1.4 s (p50) and 2-2.6 s (p99), at 200 ms 0.2-0.4 s
+          // and under 1.2 s. A real broker answers as data comes; 5 idle fetches a second cost
+          // nothing.
           maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
           retry: CONSUMER_RETRY,
         });
