@@ -25,7 +25,12 @@ import { openPgliteDb } from '../src/store/pglite-db.js';
 import { build, Checks, log, runDrill, seconds } from './support/drill.js';
 import { startFeeder } from './support/feeder.js';
 import { createApiKey, deloton, delotonRun, type Deloton } from './support/procs.js';
-import { compareWithReference, LAG_TARGET_S } from './support/verify.js';
+import {
+  compareWithReference,
+  LAG_TARGET_S,
+  checkLagBack,
+  checkSameAsReference,
+} from './support/verify.js';
 
 const HOLD_S = numberArg('hold', 20);
 
@@ -170,10 +175,7 @@ await runDrill('pglite-disk', async () => {
   const freedAt = Date.now();
   log('space returned');
   const afterFull = await apiLagRecovery(base, key, freedAt);
-  checks.check(
-    afterFull.lagAfterS !== null && afterFull.lagAfterS < LAG_TARGET_S,
-    `lag after the disk had space again: ${afterFull.lagAfterS} s`,
-  );
+  checkLagBack(checks, afterFull.lagAfterS, 'lag after the disk had space again:');
 
   // 2. Read-only directory at a start.
   await p.stop();
@@ -198,10 +200,7 @@ await runDrill('pglite-disk', async () => {
   const rwAt = Date.now();
   p = await start();
   const afterRo = await apiLagRecovery(base, key, rwAt);
-  checks.check(
-    afterRo.lagAfterS !== null && afterRo.lagAfterS < LAG_TARGET_S,
-    `lag after the restart on a writable disk: ${afterRo.lagAfterS} s`,
-  );
+  checkLagBack(checks, afterRo.lagAfterS, 'lag after the restart on a writable disk:');
 
   // 3. The end state: stop, then compare the data directory with one clean run.
   const messages = await feeder.stop();
@@ -229,7 +228,7 @@ await runDrill('pglite-disk', async () => {
   const want = await openPgliteDb(join(refDir, 'pgdata'));
   onCleanup('close the reference PGlite', () => want.close());
   const cmp = await compareWithReference(got, want, 0);
-  checks.check(cmp.equal, `data dir differs from one clean run: ${cmp.diff.join('; ')}`);
+  checkSameAsReference(checks, cmp, 'data dir');
   return {
     failures: checks.failures,
     figures: {

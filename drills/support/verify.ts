@@ -4,10 +4,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../../src/store/db.js';
 import { readPlatformStats } from '../../src/store/platform-stats.repository.js';
 import { snapshot } from '../../test/support/snapshot.js';
-import { log, seconds } from './drill.js';
+import { log, seconds, type Checks } from './drill.js';
 
 /** The lag target of issue 12. */
 export const LAG_TARGET_S = 1;
+
+/** The check each drill ends with: the lag measured after recovery is under the target. */
+export function checkLagBack(checks: Checks, lagAfterS: number | null, label: string): void {
+  checks.check(lagAfterS !== null && lagAfterS < LAG_TARGET_S, `${label} ${lagAfterS} s`);
+}
+
+/** The other: the end state equals one clean run of the same feed. */
+export function checkSameAsReference(
+  checks: Checks,
+  cmp: { readonly equal: boolean; readonly diff: readonly string[] },
+  what = 'database',
+): void {
+  checks.check(cmp.equal, `${what} differs from one clean run: ${cmp.diff.join('; ')}`);
+}
 
 /** `deloton_feed_lag_seconds`, read the way /metrics reads it (null: no open ride, or down). */
 export async function feedLagS(db: Db): Promise<number | null> {
