@@ -1,5 +1,6 @@
-// Ceiling for writing readings: PostgreSQL's own bulk load (pg-copy-streams `COPY ... FROM STDIN`)
-// of readings-shaped rows into a fresh database, with nothing of ours around it. The pipeline's
+// Ceiling for writing readings: PostgreSQL's own bulk load (binary `COPY ... FROM STDIN`, as the
+// pipeline sends) of readings-shaped rows into one month of a partitioned table shaped like
+// `readings`, in a fresh database, with nothing of ours around it. The pipeline's
 // readings/s is reported as a share of this in docs/benchmarks.md.
 // Usage: npx tsx bench/ceiling-copy.ts [--rows N]   (N defaults to 540,000: the readings of
 // bench/ingest-file.ts's default feed)

@@ -1,6 +1,7 @@
 // The Db port's contract, run against both adapters: pg (real PostgreSQL) and PGlite.
 import { expect, it } from 'vitest';
 import { copyRow } from './support/copy-text.js';
+import { BinaryCopyWriter } from '../src/store/copy-binary.js';
 import { isTransientDbError } from '../src/store/db.js';
 import { describeEachDb } from './support/databases.js';
 
@@ -38,6 +39,37 @@ describeEachDb('Db contract', (get) => {
       { id: 1, label: 'tab\there' },
       { id: 2, label: 'back\\slash\nnewline' },
       { id: 3, label: null },
+    ]);
+  });
+
+  it('bulk-loads binary COPY: bigints, dates and timestamps either side of 2000, NULLs, floats', async () => {
+    const { db } = get();
+    await db.exec(`CREATE TABLE IF NOT EXISTS contract_copy_bin
+      (id bigint, d date, t timestamptz, n int, f float8)`);
+    await db.exec('TRUNCATE contract_copy_bin');
+    const rows = [
+      [9007199254740991, Date.UTC(2026, 11, 4, 23, 59, 59, 999), -2147483648, -0.1],
+      [1, Date.UTC(1999, 11, 31, 23, 59, 59, 1), null, null],
+      [-42, Date.UTC(1970, 0, 1), 2147483647, 1e308],
+    ] as const;
+    const out = new BinaryCopyWriter(16);
+    for (const [id, ms, n, f] of rows) {
+      out.row(5);
+      out.int8(id);
+      out.date(ms);
+      out.timestamptz(ms);
+      out.int4(n);
+      out.float8(f);
+    }
+    await db.transaction((tx) =>
+      tx.copyBinary('contract_copy_bin', ['id', 'd', 't', 'n', 'f'], out.finish()),
+    );
+    expect(
+      await db.query('SELECT id, d::text AS d, t, n, f FROM contract_copy_bin ORDER BY id DESC'),
+    ).toEqual([
+      { id: 9007199254740991, d: '2026-12-04', t: new Date(rows[0][1]), n: -2147483648, f: -0.1 },
+      { id: 1, d: '1999-12-31', t: new Date(rows[1][1]), n: null, f: null },
+      { id: -42, d: '1970-01-01', t: new Date(rows[2][1]), n: 2147483647, f: 1e308 },
     ]);
   });
 

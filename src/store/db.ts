@@ -12,6 +12,8 @@ export interface Queryable {
   exec: (sql: string) => Promise<void>;
   /** Bulk-loads rows given in PostgreSQL COPY text format into `table (columns)`. */
   copyText: (table: string, columns: readonly string[], text: string) => Promise<void>;
+  /** Bulk-loads rows in PostgreSQL's binary COPY format (`BinaryCopyWriter`). */
+  copyBinary: (table: string, columns: readonly string[], data: Uint8Array) => Promise<void>;
 }
 
 export interface TransactionOptions {

@@ -61,6 +61,13 @@ function wrap(client: pg.Pool | pg.PoolClient, prepare: boolean): Queryable {
       const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
       await pipeline(Readable.from([text]), stream);
     },
+    async copyBinary(table: string, columns: readonly string[], data: Uint8Array): Promise<void> {
+      if (!('release' in client)) throw new Error('copyBinary needs a transaction on PostgreSQL');
+      const stream = client.query(
+        copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary)`),
+      );
+      await pipeline(Readable.from([data]), stream);
+    },
   };
 }
 
@@ -94,6 +101,7 @@ export function openPgDb(
     query: base.query,
     exec: base.exec,
     copyText: () => Promise.reject(new Error('copyText needs a transaction on PostgreSQL')),
+    copyBinary: () => Promise.reject(new Error('copyBinary needs a transaction on PostgreSQL')),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -32,6 +32,15 @@ function wrap(q: PGlite | Transaction): Queryable {
         blob: new Blob([text]),
       });
     },
+    async copyBinary(table: string, columns: readonly string[], data: Uint8Array): Promise<void> {
+      await q.query(
+        `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT binary)`,
+        [],
+        {
+          blob: new Blob([data]),
+        },
+      );
+    },
   };
 }
 

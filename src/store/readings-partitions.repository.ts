@@ -1,5 +1,6 @@
 import type { RideReading } from '../domain/ride.js';
 import type { Db, Queryable } from './db.js';
+import { utcDayOf } from './utc-day.js';
 
 /** One monthly partition of `readings` as `db maintain` reports it. */
 export interface ReadingsPartition {
@@ -84,12 +85,14 @@ export class ReadingsPartitions {
 
   /** Makes sure every month the batch's readings go to has its partition. */
   async ensureFor(db: Db, readings: readonly RideReading[]): Promise<void> {
-    let last: RideReading['ride'] | null = null;
+    let last = '';
     let missing: Set<string> | null = null;
     for (const { ride } of readings) {
-      if (ride === last) continue;
-      last = ride;
-      const month = monthOf(ride.startedAtMs);
+      // One string per day (utcDayOf): a batch's rides started on a few days, checked once each.
+      const day = utcDayOf(ride.startedAtMs);
+      if (day === last) continue;
+      last = day;
+      const month = `${day.slice(0, 7)}-01`;
       if (!this.known.has(month)) (missing ??= new Set()).add(month);
     }
     if (missing === null) return;
