@@ -77,6 +77,8 @@ describe('metrics and health of the roles without an HTTP server', () => {
     const text = await r.metrics();
     expect(sample(text, 'deloton_ingest_messages_total')).toBeGreaterThan(0);
     expect(sample(text, 'deloton_ingest_fenced_batches_total')).toBe(0);
+    // Every role reports what it keeps alive (set at its first full collection).
+    expect(text).toMatch(/^# TYPE deloton_heap_live_bytes gauge$/m);
     const h = await r.health();
     expect(h.status).toBe(200);
     expect(h.body).toMatchObject({ status: 'ok', database: { kind: 'postgres', status: 'ok' } });

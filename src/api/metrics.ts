@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db.js';
+import { liveHeapBytes, watchLiveHeap } from './live-heap.js';
 import { readPlatformStats, type PlatformStats } from '../store/platform-stats.repository.js';
 
 /** Ingest figures of this process, when it ingests (shape of the pipeline's own stats). */
@@ -66,6 +67,16 @@ export interface Metrics {
 export function createMetrics(src: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  watchLiveHeap();
+  new Gauge({
+    name: 'deloton_heap_live_bytes',
+    help: 'V8 heap in use just after the newest full garbage collection: what this process keeps alive (a leak makes it rise; RSS also holds freed memory)',
+    registers: [registry],
+    collect() {
+      const bytes = liveHeapBytes();
+      if (bytes !== null) this.set(bytes);
+    },
+  });
   const http = new Histogram({
     name: 'deloton_http_request_duration_seconds',
     help: 'HTTP request latency by route, method and status',
