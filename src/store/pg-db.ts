@@ -36,6 +36,21 @@ const isStalePlan = (e: unknown): boolean =>
   (e as { code?: unknown }).code === '0A000' &&
   /cached plan must not change result type/.test((e as Error).message);
 
+/** COPY into `table (columns)` from one chunk, text or binary by `options`; in a transaction only. */
+async function copyIn(
+  client: pg.Pool | pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  options: string,
+  data: string | Uint8Array,
+): Promise<void> {
+  if (!('release' in client)) throw new Error('COPY needs a transaction on PostgreSQL');
+  const stream = client.query(
+    copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN${options}`),
+  );
+  await pipeline(Readable.from([data]), stream);
+}
+
 function wrap(client: pg.Pool | pg.PoolClient, prepare: boolean): Queryable {
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
@@ -56,18 +71,9 @@ function wrap(client: pg.Pool | pg.PoolClient, prepare: boolean): Queryable {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
-    async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
-      if (!('release' in client)) throw new Error('copyText needs a transaction on PostgreSQL');
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-      await pipeline(Readable.from([text]), stream);
-    },
-    async copyBinary(table: string, columns: readonly string[], data: Uint8Array): Promise<void> {
-      if (!('release' in client)) throw new Error('copyBinary needs a transaction on PostgreSQL');
-      const stream = client.query(
-        copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary)`),
-      );
-      await pipeline(Readable.from([data]), stream);
-    },
+    copyText: (table, columns, text) => copyIn(client, table, columns, '', text),
+    copyBinary: (table, columns, data) =>
+      copyIn(client, table, columns, ' WITH (FORMAT binary)', data),
   };
 }
 

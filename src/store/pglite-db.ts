@@ -19,6 +19,17 @@ export function pgliteOf(db: Db): PGlite | null {
 }
 
 function wrap(q: PGlite | Transaction): Queryable {
+  /** COPY into `table (columns)` from one chunk, text or binary by `options`. */
+  const copyIn = async (
+    table: string,
+    columns: readonly string[],
+    options: string,
+    data: string | Uint8Array,
+  ): Promise<void> => {
+    await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'${options}`, [], {
+      blob: new Blob([data]),
+    });
+  };
   return {
     async query<R extends object>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
       const res = await q.query<R>(sql, params as unknown[] | undefined);
@@ -27,20 +38,8 @@ function wrap(q: PGlite | Transaction): Queryable {
     async exec(sql: string): Promise<void> {
       await q.exec(sql);
     },
-    async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
-      await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
-        blob: new Blob([text]),
-      });
-    },
-    async copyBinary(table: string, columns: readonly string[], data: Uint8Array): Promise<void> {
-      await q.query(
-        `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT binary)`,
-        [],
-        {
-          blob: new Blob([data]),
-        },
-      );
-    },
+    copyText: (table, columns, text) => copyIn(table, columns, '', text),
+    copyBinary: (table, columns, data) => copyIn(table, columns, ' WITH (FORMAT binary)', data),
   };
 }
 
