@@ -2,53 +2,13 @@
 // METRICS_PORT, so that their own counters can be scraped in production.
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgDb } from '../src/store/pg-db.js';
-import { runCli, spawnCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
 import { createPgDatabase } from './support/databases.js';
+import { role, sample } from './support/ops-role.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { waitUntil } from './support/wait.js';
-
-/** A running role: its child, its logs (stderr JSON lines), and where it serves its metrics. */
-async function role(args: string[], env: Record<string, string>) {
-  const child = spawnCli(args, { LOG_LEVEL: 'info', METRICS_PORT: '0', ...env });
-  const logs: Record<string, unknown>[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    buffer += d.toString();
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    for (const l of lines) if (l.startsWith('{')) logs.push(JSON.parse(l) as (typeof logs)[0]);
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  let metricsUrl: string | undefined;
-  for (let i = 0; i < 600 && !metricsUrl; i++) {
-    metricsUrl = logs.find((l) => l.msg === 'ops server listening')?.metrics as string | undefined;
-    if (child.exitCode !== null) throw new Error(`${args[0]} exited: ${stderr}`);
-    await sleep(50);
-  }
-  if (!metricsUrl) throw new Error('no metrics address logged');
-  const base = metricsUrl.replace(/\/metrics$/, '');
-  return {
-    child,
-    exited,
-    base,
-    metrics: async () => (await fetch(`${base}/metrics`)).text(),
-    health: async () => {
-      const res = await fetch(`${base}/health`);
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    },
-  };
-}
-
-/** The value of one sample in Prometheus text, or null when it is absent. */
-function sample(text: string, name: string): number | null {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.slice(name.length + 1)) : null;
-}
 
 describe('metrics and health of the roles without an HTTP server', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -3,6 +3,7 @@ import type { AlertMailSettings } from '../mail/alert-mail.js';
 import { analyticsBacklog } from '../store/analytics-refresh.repository.js';
 import { pingDatabase, type Db } from '../store/db.js';
 import { replayLagSeconds } from '../store/replica-status.js';
+import type { BacklogSource } from './backlog-metrics.js';
 import type { IngestFigures, LiveFigures, MailFigures, Metrics, ReportFigures } from './metrics.js';
 import { codesOnly } from './presenters.js';
 import { HealthBody } from './health-schemas.js';
@@ -13,6 +14,8 @@ export interface HealthSources {
   /** Where reads go: a replica, or `db` itself (then /health reports no replica). */
   readonly readDb: Db;
   readonly ingest?: (() => (IngestFigures & { lastError: string | null }) | null) | undefined;
+  /** Per-partition backlog of the stream this process ingests (Kafka). */
+  readonly ingestBacklog?: BacklogSource | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
   readonly live?: (() => LiveFigures | null) | undefined;
   readonly reportSchedule?: (() => ReportFigures | null) | undefined;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db.js';
+import { registerBacklogGauges, type BacklogSource } from './backlog-metrics.js';
 import { liveHeapBytes, watchLiveHeap } from './live-heap.js';
 import { readPlatformStats, type PlatformStats } from '../store/platform-stats.repository.js';
 
@@ -45,6 +46,8 @@ export interface ReportFigures {
 export interface MetricsSources {
   readonly db: Db;
   readonly ingest?: (() => IngestFigures | null) | undefined;
+  /** Per-partition backlog of the stream this process ingests, when it reads a partitioned one. */
+  readonly ingestBacklog?: BacklogSource | undefined;
   readonly mail?: (() => MailFigures | null) | undefined;
   readonly live?: (() => LiveFigures | null) | undefined;
   readonly reportSchedule?: (() => ReportFigures | null) | undefined;
@@ -109,6 +112,7 @@ export function createMetrics(src: MetricsSources): Metrics {
     'Batches refused because another process had claimed their partitions',
     (f) => f.fencedBatches,
   );
+  if (src.ingestBacklog) registerBacklogGauges(registry, src.ingestBacklog);
   const liveGauge = (name: string, help: string, pick: (f: LiveFigures) => number) =>
     new Gauge({
       name,

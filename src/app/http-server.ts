@@ -12,6 +12,7 @@ import { answerClientError } from '../api/protocol-errors.js';
 import type { SessionLifetime } from '../api/session-cache.js';
 import type { ReportPdfs } from '../api/api-deps.js';
 import type { PipelineStats } from '../ingest/pipeline.js';
+import type { PartitionBacklog } from '../ingest/source.js';
 import type { Db } from '../store/db.js';
 import { LiveHub } from '../live/live-hub.js';
 import { liveRoutes } from '../live/live-routes.js';
@@ -59,6 +60,8 @@ export async function buildHttpServer(opts: {
   /** Fastify's `trustProxy`: behind a load balancer, whose X-Forwarded-For names the client. */
   trustProxy?: boolean | string;
   ingestStats?: () => PipelineStats | null;
+  /** Per-partition backlog of the stream this process ingests (Kafka only). */
+  ingestBacklog?: (() => Promise<readonly PartitionBacklog[]>) | undefined;
   mailStats?: () => MailWorkerStats | null;
   reportStats?: () => ReportSchedulerStats | null;
   /** How alert mails are sent (the outbox only without it). */
@@ -96,6 +99,7 @@ export async function buildHttpServer(opts: {
     audit: opts.logger.child({ lane: 'api' }),
     rateLimitPerMinute: opts.rateLimitPerMinute,
     ingest: opts.ingestStats,
+    ingestBacklog: opts.ingestBacklog,
     mail: opts.mailStats,
     reportSchedule: opts.reportStats,
     ...(opts.sessionLifetime ? { sessionLifetime: opts.sessionLifetime } : {}),

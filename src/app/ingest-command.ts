@@ -32,6 +32,7 @@ export async function runIngest(
         db,
         readDb: db,
         ingest: () => ingest?.stats() ?? null,
+        ingestBacklog: source.backlog?.bind(source),
         alertMail: alertMailSettings(config),
       },
       logger,

@@ -36,6 +36,7 @@ export async function runStart(
     logger,
     ...httpSettings(config),
     ingestStats: () => ingest?.stats() ?? null,
+    ingestBacklog: source.backlog?.bind(source),
     mailStats: () => mailStats,
     reportStats: () => reportStats,
     reports: reportPdfs(readDb, config.displayTimeZone),

@@ -119,7 +119,12 @@ export class BatchBuilder implements TrackerSink {
       positions: new Map(
         [...this.lastOf].map(([p, m]): [number, SourcePosition] => [
           p,
-          { next: m.next, identity: m.identity ?? null, epoch: epochs.get(p) ?? 0 },
+          {
+            next: m.next,
+            identity: m.identity ?? null,
+            epoch: epochs.get(p) ?? 0,
+            producedAtMs: m.producedAtMs,
+          },
         ]),
       ),
       messageCount: this.count,

@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
-import type { PositionLoader, SourceMessage } from './source.js';
+import type { CommittedPosition, PositionLoader, SourceMessage } from './source.js';
 
 /** A batch parked between kafkajs's push loop and the pulling iterator; settle(false) drops it. */
 interface Handoff {
@@ -19,6 +19,8 @@ const HEARTBEAT_POLL_MS = 1000;
 /** One `read()` call: a consumer group member whose pushed batches are pulled by the iterable. */
 export class KafkaRead {
   assigned: readonly number[] = [];
+  /** Where each assigned partition's stored messages reach: loaded at the join, then committed. */
+  readonly stored = new Map<number, CommittedPosition>();
   private generation = 0;
   private ready: Promise<boolean> = Promise.resolve(false);
   private lastActivity = Date.now();
@@ -40,6 +42,7 @@ export class KafkaRead {
       this.generation += 1;
       const partitions = [...(payload.memberAssignment[opts.topic] ?? [])].sort((a, b) => a - b);
       this.assigned = partitions;
+      this.stored.clear();
       // Batches parked under the previous assignment may be for partitions about to be re-seeked.
       this.dropQueued();
       this.ready = this.seekToStored(this.generation, partitions);
@@ -102,6 +105,12 @@ export class KafkaRead {
     }
   }
 
+  /** Notes positions the pipeline committed, for the partitions this member still holds. */
+  noteCommitted(positions: ReadonlyMap<number, CommittedPosition>): void {
+    for (const [partition, at] of positions)
+      if (this.assigned.includes(partition)) this.stored.set(partition, at);
+  }
+
   /** Stops and disconnects the consumer once; the iterable ends at its next step. */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
@@ -128,6 +137,7 @@ export class KafkaRead {
         // The database is the truth: group offsets are only a mirror for lag tooling.
         const offset = pos === undefined ? EARLIEST : String(pos);
         this.consumer.seek({ topic: this.opts.topic, partition, offset });
+        if (pos !== undefined) this.stored.set(partition, { next: pos });
         resume[partition] = pos ?? 'earliest';
       }
       const { groupId } = this.opts;
@@ -154,7 +164,8 @@ export class KafkaRead {
       const offset = Number(m.offset);
       const key = m.key?.toString('utf8') ?? null;
       const value = m.value?.toString('utf8') ?? '';
-      return { partition: batch.partition, offset, next: offset + 1, key, value };
+      const producedAtMs = Number(m.timestamp);
+      return { partition: batch.partition, offset, next: offset + 1, key, value, producedAtMs };
     });
     if (messages.length === 0) return;
     if (!(await this.handOff(gen, messages, payload))) return;

@@ -19,10 +19,30 @@ export interface SourceMessage {
    * same name (a file's fingerprint); stored with the position and handed back on resume.
    */
   readonly identity?: string;
+  /** When the message was written to the stream (Kafka's timestamp), where the source knows it. */
+  readonly producedAtMs?: number;
+}
+
+/** Where a partition's stored messages reach: the `next` of the last one, and when it was produced. */
+export interface CommittedPosition {
+  readonly next: number;
+  readonly producedAtMs?: number | undefined;
 }
 
 /** Positions per partition: the `next` of the last stored message. */
 export type Positions = ReadonlyMap<number, number>;
+
+/** How far one partition a reader holds is behind the end of its stream. */
+export interface PartitionBacklog {
+  readonly partition: number;
+  /** Messages past the stored position: written to the stream, not stored yet. */
+  readonly messages: number;
+  /**
+   * Seconds since the newest stored message was produced, while messages wait (0 when none do);
+   * null when this reader has stored nothing of the partition yet.
+   */
+  readonly seconds: number | null;
+}
 
 /** A partition's stored position, with the identity of what it is a position in (or null). */
 export interface StoredPosition {
@@ -51,7 +71,9 @@ export interface Source {
    */
   read(loadPositions: PositionLoader, signal: AbortSignal): AsyncIterable<readonly SourceMessage[]>;
   /** Told after positions were committed to the database, e.g. to mirror them as Kafka group offsets. */
-  committed?(positions: Positions): Promise<void>;
+  committed?(positions: ReadonlyMap<number, CommittedPosition>): Promise<void>;
+  /** The backlog of each partition this reader holds now (none while it holds none). */
+  backlog?(): Promise<readonly PartitionBacklog[]>;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }

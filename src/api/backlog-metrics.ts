@@ -1,0 +1,53 @@
+// Per-partition ingest backlog: what the feed lag of the stored data cannot see. That figure is
+// the age of the newest reading of any open ride, so one consumer-group member far behind hides
+// behind the others; these are per partition, from the member that holds it.
+import { Gauge, type Registry } from 'prom-client';
+
+/** How far one partition this process reads is behind the end of its stream. */
+export interface BacklogFigures {
+  readonly partition: number;
+  readonly messages: number;
+  /** Seconds since the newest stored message was produced, while messages wait; null: unknown. */
+  readonly seconds: number | null;
+}
+
+/** Where the backlog comes from: the ingest lane's source, asked once per scrape. */
+export type BacklogSource = () => Promise<readonly BacklogFigures[]>;
+
+/** Registers `deloton_ingest_backlog_messages` and `deloton_ingest_lag_seconds` by partition. */
+export function registerBacklogGauges(registry: Registry, backlog: BacklogSource): void {
+  // Both gauges are collected in one scrape: one read of the stream's ends serves both.
+  let shared: { at: number; figures: Promise<readonly BacklogFigures[] | null> } | null = null;
+  const once = (): Promise<readonly BacklogFigures[] | null> => {
+    const now = performance.now();
+    if (!shared || now - shared.at >= 500)
+      shared = { at: now, figures: backlog().catch(() => null) };
+    return shared.figures;
+  };
+  const gauge = (name: string, help: string, pick: (f: BacklogFigures) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['partition'],
+      registers: [registry],
+      async collect() {
+        const figures = await once();
+        // Unreadable ends (brokers down): no figure rather than a stale one.
+        this.reset();
+        for (const f of figures ?? []) {
+          const v = pick(f);
+          if (v !== null) this.set({ partition: String(f.partition) }, v);
+        }
+      },
+    });
+  gauge(
+    'deloton_ingest_backlog_messages',
+    'Messages of each partition this process reads that are in the stream but not stored yet',
+    (f) => f.messages,
+  );
+  gauge(
+    'deloton_ingest_lag_seconds',
+    'Seconds since the newest stored message of each partition this process reads was produced, while messages wait (0 when none do)',
+    (f) => f.seconds,
+  );
+}
