@@ -3,13 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaSource } from '../src/ingest/kafka-source.js';
-import type {
-  CommittedPosition,
-  PositionLoader,
-  Positions,
-  Source,
-  SourceMessage,
-} from '../src/ingest/source.js';
+import type { PositionLoader, Positions, Source, SourceMessage } from '../src/ingest/source.js';
 import { produce, startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
 import { asStored } from './support/positions.js';
 
@@ -69,12 +63,12 @@ function fetches(): { onFetch: () => void; next: () => Promise<void> } {
 /** Reads until idle, mirroring positions to the group after each chunk as the pipeline does. */
 async function readAll(source: Source, loadPositions: PositionLoader): Promise<SourceMessage[]> {
   const seen: SourceMessage[] = [];
-  const positions = new Map<number, CommittedPosition>();
+  const positions = new Map<number, number>();
   try {
     for await (const chunk of source.read(loadPositions, new AbortController().signal)) {
       for (const m of chunk) {
         seen.push(m);
-        positions.set(m.partition, { next: m.next, producedAtMs: m.producedAtMs });
+        positions.set(m.partition, m.next);
       }
       await source.committed?.(positions);
     }

@@ -119,12 +119,7 @@ export class BatchBuilder implements TrackerSink {
       positions: new Map(
         [...this.lastOf].map(([p, m]): [number, SourcePosition] => [
           p,
-          {
-            next: m.next,
-            identity: m.identity ?? null,
-            epoch: epochs.get(p) ?? 0,
-            producedAtMs: m.producedAtMs,
-          },
+          { next: m.next, identity: m.identity ?? null, epoch: epochs.get(p) ?? 0 },
         ]),
       ),
       messageCount: this.count,

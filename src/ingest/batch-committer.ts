@@ -149,7 +149,7 @@ export class BatchCommitter {
     // Outside the retry: the batch is committed, and must not be written again if these throw.
     try {
       this.o.onCommit?.(batch, this.o.stats);
-      await this.o.source.committed?.(batch.positions);
+      await this.o.source.committed?.(new Map([...batch.positions].map(([p, x]) => [p, x.next])));
     } catch (e) {
       // Only a mirror (Kafka group offsets for lag tooling) or a progress report: the database
       // holds the positions that count, so ingest goes on.

@@ -4,7 +4,8 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
-import type { CommittedPosition, PositionLoader, SourceMessage } from './source.js';
+import { ProducedTimes } from './produced-times.js';
+import type { PositionLoader, Positions, SourceMessage } from './source.js';
 
 /** A batch parked between kafkajs's push loop and the pulling iterator; settle(false) drops it. */
 interface Handoff {
@@ -20,11 +21,15 @@ const HEARTBEAT_POLL_MS = 1000;
 export class KafkaRead {
   assigned: readonly number[] = [];
   /** Where each assigned partition's stored messages reach: loaded at the join, then committed. */
-  readonly stored = new Map<number, CommittedPosition>();
+  readonly stored = new Map<number, number>();
+  /** When the fetched messages not yet stored were produced. */
+  readonly produced = new ProducedTimes();
   private generation = 0;
   private ready: Promise<boolean> = Promise.resolve(false);
   private lastActivity = Date.now();
   private lastFetch = 0;
+  /** When this member last had a fetch answered (0: never). */
+  lastFetchAtMs = 0;
   private seekedGeneration = 0;
   private failure: Error | null = null;
   private ending = false;
@@ -43,12 +48,14 @@ export class KafkaRead {
       const partitions = [...(payload.memberAssignment[opts.topic] ?? [])].sort((a, b) => a - b);
       this.assigned = partitions;
       this.stored.clear();
+      this.produced.clear();
       // Batches parked under the previous assignment may be for partitions about to be re-seeked.
       this.dropQueued();
       this.ready = this.seekToStored(this.generation, partitions);
     });
     consumer.on(consumer.events.FETCH, () => {
       opts.onFetch?.();
+      this.lastFetchAtMs = Date.now();
       // Fetches from before the seek (still loading positions) say nothing about the stored positions.
       if (this.seekedGeneration === this.generation) this.lastFetch = Date.now();
       this.poke();
@@ -106,9 +113,11 @@ export class KafkaRead {
   }
 
   /** Notes positions the pipeline committed, for the partitions this member still holds. */
-  noteCommitted(positions: ReadonlyMap<number, CommittedPosition>): void {
-    for (const [partition, at] of positions)
-      if (this.assigned.includes(partition)) this.stored.set(partition, at);
+  noteCommitted(positions: Positions): void {
+    for (const [partition, next] of positions) {
+      this.produced.storedUpTo(partition, next);
+      if (this.assigned.includes(partition)) this.stored.set(partition, next);
+    }
   }
 
   /** Stops and disconnects the consumer once; the iterable ends at its next step. */
@@ -137,7 +146,7 @@ export class KafkaRead {
         // The database is the truth: group offsets are only a mirror for lag tooling.
         const offset = pos === undefined ? EARLIEST : String(pos);
         this.consumer.seek({ topic: this.opts.topic, partition, offset });
-        if (pos !== undefined) this.stored.set(partition, { next: pos });
+        if (pos !== undefined) this.stored.set(partition, pos);
         resume[partition] = pos ?? 'earliest';
       }
       const { groupId } = this.opts;
@@ -164,10 +173,13 @@ export class KafkaRead {
       const offset = Number(m.offset);
       const key = m.key?.toString('utf8') ?? null;
       const value = m.value?.toString('utf8') ?? '';
-      const producedAtMs = Number(m.timestamp);
-      return { partition: batch.partition, offset, next: offset + 1, key, value, producedAtMs };
+      return { partition: batch.partition, offset, next: offset + 1, key, value };
     });
     if (messages.length === 0) return;
+    this.produced.add(
+      batch.partition,
+      batch.messages.map((m) => ({ offset: Number(m.offset), producedAtMs: Number(m.timestamp) })),
+    );
     if (!(await this.handOff(gen, messages, payload))) return;
     payload.resolveOffset(batch.lastOffset());
     await payload.heartbeat();

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
 import { pinoLogCreator } from './kafka-log.js';
 import { KafkaRead } from './kafka-read.js';
-import type { CommittedPosition, PartitionBacklog, Source } from './source.js';
+import type { PartitionBacklog, Positions, Source } from './source.js';
 
 export { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
 
@@ -112,13 +112,13 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         }
       }
     },
-    async committed(positions: ReadonlyMap<number, CommittedPosition>): Promise<void> {
+    async committed(positions: Positions): Promise<void> {
       const run = active;
       if (!run) return;
       run.noteCommitted(positions);
       const offsets = [...positions]
         .filter(([partition]) => run.assigned.includes(partition))
-        .map(([partition, pos]) => ({ topic: opts.topic, partition, offset: String(pos.next) }));
+        .map(([partition, pos]) => ({ topic: opts.topic, partition, offset: String(pos) }));
       if (offsets.length === 0) return;
       try {
         await run.consumer.commitOffsets(offsets);
@@ -135,14 +135,12 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         const end = offsets.get(partition);
         if (!end) return [];
         // Nothing stored yet: the read starts at the log's start.
-        const at = run.stored.get(partition) ?? { next: end.low };
-        const messages = Math.max(0, end.high - at.next);
+        const next = run.stored.get(partition) ?? end.low;
+        const messages = Math.max(0, end.high - next);
+        // Not fetched yet: it came after this member's last fetch was answered.
+        const since = run.produced.from(partition, next) ?? (run.lastFetchAtMs || null);
         const seconds =
-          messages === 0
-            ? 0
-            : at.producedAtMs === undefined
-              ? null
-              : Math.max(0, (now - at.producedAtMs) / 1000);
+          messages === 0 ? 0 : since === null ? null : Math.max(0, (now - since) / 1000);
         return [{ partition, messages, seconds }];
       });
     },

@@ -19,14 +19,6 @@ export interface SourceMessage {
    * same name (a file's fingerprint); stored with the position and handed back on resume.
    */
   readonly identity?: string;
-  /** When the message was written to the stream (Kafka's timestamp), where the source knows it. */
-  readonly producedAtMs?: number;
-}
-
-/** Where a partition's stored messages reach: the `next` of the last one, and when it was produced. */
-export interface CommittedPosition {
-  readonly next: number;
-  readonly producedAtMs?: number | undefined;
 }
 
 /** Positions per partition: the `next` of the last stored message. */
@@ -38,8 +30,9 @@ export interface PartitionBacklog {
   /** Messages past the stored position: written to the stream, not stored yet. */
   readonly messages: number;
   /**
-   * Seconds since the newest stored message was produced, while messages wait (0 when none do);
-   * null when this reader has stored nothing of the partition yet.
+   * How long the oldest of them has waited since it was produced: exact when this reader has
+   * fetched it, else the time since the reader's last fetch (it came after). 0 when none waits;
+   * null before the reader's first fetch.
    */
   readonly seconds: number | null;
 }
@@ -71,7 +64,7 @@ export interface Source {
    */
   read(loadPositions: PositionLoader, signal: AbortSignal): AsyncIterable<readonly SourceMessage[]>;
   /** Told after positions were committed to the database, e.g. to mirror them as Kafka group offsets. */
-  committed?(positions: ReadonlyMap<number, CommittedPosition>): Promise<void>;
+  committed?(positions: Positions): Promise<void>;
   /** The backlog of each partition this reader holds now (none while it holds none). */
   backlog?(): Promise<readonly PartitionBacklog[]>;
   /** Releases connections and handles. */

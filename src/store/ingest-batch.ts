@@ -33,8 +33,6 @@ export interface SourcePosition {
   readonly identity: string | null;
   /** The fencing token: the epoch this process claimed the partition with (partition_owners). */
   readonly epoch: number;
-  /** When the partition's last message of the batch was produced, if known (lag figures; not stored). */
-  readonly producedAtMs?: number | undefined;
 }
 
 /** Everything one batch writes, in one transaction, with the source positions it reached. */
