@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
 import { pinoLogCreator } from './kafka-log.js';
 import { KafkaRead } from './kafka-read.js';
+import { RejoinBackoff } from './rejoin-backoff.js';
 import type { PartitionBacklog, Positions, Source } from './source.js';
 
 export { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
@@ -75,7 +76,8 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
       // A crashed consumer (kafkajs gives up on some broker errors during a rebalance) is
       // replaced by a new member; its first position load makes the pipeline rebuild its state.
       closed = false;
-      for (let rejoins = 0; !signal.aborted && !closed; rejoins++) {
+      const backoff = new RejoinBackoff();
+      while (!signal.aborted && !closed) {
         const consumer = kafka.consumer({
           groupId: opts.groupId,
           sessionTimeout,
@@ -94,12 +96,13 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
         active = run;
         const onAbort = (): void => void run.shutdown();
         signal.addEventListener('abort', onAbort, { once: true });
+        const startedAt = Date.now();
         try {
           yield* run.messages();
           return;
         } catch (e) {
           if (!(e instanceof KafkaSourceError && e.rejoinable) || signal.aborted) throw e;
-          const waitMs = Math.min(1_000 * 2 ** rejoins, 30_000);
+          const waitMs = backoff.next(Date.now() - startedAt);
           log.warn(
             { err: (e.cause as Error | undefined)?.message, waitMs },
             'kafka consumer crashed; rejoining',
