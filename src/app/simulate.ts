@@ -7,6 +7,20 @@ import type { Config } from '../config.js';
 import { DelotonError } from '../domain/errors.js';
 import { simulateFleet, type FleetOptions, type SimMessage } from '../simulator/fleet.js';
 
+/**
+ * How long a real-time run holds messages for Kafka before sending them (a producer's linger.ms).
+ * Sent as they come (at 2,000 bikes, ~1,000 produce requests a second of one message per
+ * partition), they made a record batch each, and a broker that returns one batch per partition
+ * per fetch (the librdkafka mock) then needs a fetch per message: a consumer slowed for a moment
+ * never caught up. 50 ms adds at most that to the feed's lag.
+ */
+export const KAFKA_LINGER_MS = 50;
+
+/** The fleet's messages as paced: a message, or a pause of `ms` before the next one. */
+type Paced =
+  | { readonly kind: 'message'; readonly m: SimMessage }
+  | { readonly kind: 'pause'; readonly ms: number };
+
 export interface SimulateOptions extends FleetOptions {
   readonly realtime: boolean;
   readonly target: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'kafka' };
@@ -42,14 +56,14 @@ async function* paced(
   gen: Iterable<SimMessage>,
   realtime: boolean,
   signal: AbortSignal,
-): AsyncGenerator<SimMessage | null> {
+): AsyncGenerator<Paced> {
   for (const m of gen) {
     if (signal.aborted) return;
     if (realtime) {
       const wait = m.atMs - Date.now();
       if (wait > 0) {
-        // null: nothing more for now, so whatever is buffered should go out before the pause.
-        yield null;
+        // Said before the pause, so that a writer can send what it holds rather than sit on it.
+        yield { kind: 'pause', ms: wait };
         try {
           await sleep(wait, undefined, { signal });
         } catch {
@@ -57,7 +71,7 @@ async function* paced(
         }
       }
     }
-    yield m;
+    yield { kind: 'message', m };
   }
 }
 
@@ -67,19 +81,19 @@ function withKey(m: SimMessage): string {
 }
 
 async function toFile(
-  messages: AsyncIterable<SimMessage | null>,
+  messages: AsyncIterable<Paced>,
   path: string,
   onCount: (n: number) => void,
 ): Promise<number> {
   const out = createWriteStream(path, { flags: 'a' });
   let n = 0;
   let buf = '';
-  for await (const m of messages) {
-    if (m) {
-      buf += withKey(m);
+  for await (const p of messages) {
+    if (p.kind === 'message') {
+      buf += withKey(p.m);
       n++;
     }
-    if (buf.length > 1 << 16 || (m === null && buf)) {
+    if (buf.length > 1 << 16 || (p.kind === 'pause' && buf)) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';
       onCount(n);
@@ -91,7 +105,7 @@ async function toFile(
 }
 
 async function toKafka(
-  messages: AsyncIterable<SimMessage | null>,
+  messages: AsyncIterable<Paced>,
   config: Config,
   onCount: (n: number) => void,
 ): Promise<number> {
@@ -111,6 +125,7 @@ async function toKafka(
   await producer.connect();
   let n = 0;
   let batch: { key: string; value: string }[] = [];
+  let heldSince = 0;
   const send = async (): Promise<void> => {
     if (!batch.length) return;
     await producer.send({ topic: config.kafka.topic, messages: batch });
@@ -118,12 +133,15 @@ async function toKafka(
     onCount(n);
   };
   try {
-    for await (const m of messages) {
-      if (m) {
-        batch.push({ key: m.key, value: m.value });
+    for await (const p of messages) {
+      if (p.kind === 'message') {
+        if (!batch.length) heldSince = Date.now();
+        batch.push({ key: p.m.key, value: p.m.value });
         n++;
       }
-      if (batch.length >= 1_000 || m === null) await send();
+      // Held until the pause would take the oldest message past the linger.
+      const due = p.kind === 'pause' && Date.now() + p.ms - heldSince >= KAFKA_LINGER_MS;
+      if (batch.length >= 1_000 || due) await send();
     }
     await send();
   } finally {
