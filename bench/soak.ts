@@ -2,11 +2,12 @@
 // --minutes, produced by `deloton simulate --to kafka` into the kcat mock, read by a consumer group
 // of --ingesters `deloton ingest --source kafka` processes into a fresh PostgreSQL database, with
 // `deloton alerts` mailing to a local SMTP server and `deloton serve`'s dashboard open in Chromium.
-// Checks: feed lag (as `deloton_feed_lag_seconds` computes it) under 1 s at p99 and max after the
-// warm-up, every process's memory flat (the peaks of its live heap after full collections, from
+// Checks: feed lag (as `deloton_feed_lag_seconds` computes it) and every partition's ingest lag
+// (`deloton_ingest_lag_seconds` of every ingest process) under 1 s at p99 and max after the warm-up, every process's memory flat (the peaks of its live heap after full collections, from
 // its /metrics, and the median of its RSS), no valid message rejected, every alert mailed, every
 // message stored. Prints a progress line every 10 s to stderr and one JSON line at the end.
 // Usage: npm run soak -- [--bikes 2000] [--minutes 15] [--ingesters 2] [--abnormal-share 0.1]
+//        [--page 0] (no browser: to tell the platform's lag from the CPU the page's drawing takes)
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +18,7 @@ import { startKafkaMock } from '../test/support/kafka-mock.js';
 import { startSmtp } from '../test/support/smtp.js';
 import { numberArg } from './support/args.js';
 import { onCleanup } from './support/cleanup.js';
+import { chromiumCpuS } from './support/browser-cpu.js';
 import { buildDist } from './support/cli-run.js';
 import { createAdminKey } from './support/live-floor.js';
 import { launchChromium, signedInPage, tileCount } from './support/live-page.js';
@@ -24,10 +26,14 @@ import { log } from './support/log.js';
 import { round, runBench } from './support/output.js';
 import { createBenchDatabase } from './support/pg.js';
 import { readRssKb } from './support/rss.js';
+import { startCpuMeter } from './support/proc-cpu.js';
+import { readingCounts, storedPositionSum, until } from './support/soak-store.js';
 import { freePort } from './support/serve.js';
 import {
+  lagSpikes,
   lagSpread,
   scrapeLiveHeapMb,
+  scrapePartitionLagS,
   thirds,
   thirdsJson,
   type SoakSample,
@@ -39,20 +45,11 @@ const BIKES = numberArg('bikes', 2000);
 const MINUTES = numberArg('minutes', 15);
 const INGESTERS = numberArg('ingesters', 2);
 const ABNORMAL = numberArg('abnormal-share', 0.1);
+const PAGE = numberArg('page', 1) !== 0;
 const SECONDS = MINUTES * 60;
 // The lag is judged after the fleet's first readings, the group's first rebalance and the JIT.
 const WARM_UP_S = Math.min(60, SECONDS / 5);
 const DRAIN_TIMEOUT_MS = 90_000;
-
-/** Waits until `done()` holds, polling every second; false after `timeoutMs`. */
-async function until(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await done()) return true;
-    await sleep(1000);
-  }
-  return done();
-}
 
 await runBench('soak', async () => {
   buildDist();
@@ -109,9 +106,12 @@ await runBench('soak', async () => {
     },
     /mail worker started/,
   );
-  const browser = await launchChromium();
-  const { page, cdp, errors } = await signedInPage(browser, base, key);
-  log(`dashboard open at ${base}; ${INGESTERS} ingest processes in group "soak" on ${topic}`);
+  const dashboard = PAGE ? await signedInPage(await launchChromium(), base, key) : null;
+  log(
+    `${dashboard ? `dashboard open at ${base}` : 'no dashboard (--page 0)'}; ` +
+      `${INGESTERS} ingest processes in group "soak" on ${topic}`,
+  );
+  const ingestMetrics = ingesters.map((p) => metricsUrls.get(p.name)!);
   await sleep(5_000); // the consumer group settles before the feed starts
 
   log(`deloton simulate --to kafka --realtime --bikes ${BIKES} for ${MINUTES} min`);
@@ -134,6 +134,8 @@ await runBench('soak', async () => {
     /simulate progress/,
   );
   const procs = [serve, ...ingesters, alerts, producer];
+  const cpu = startCpuMeter(Object.fromEntries(procs.map((p) => [p.name, p.child.pid ?? 0])));
+  const browserCpu0 = chromiumCpuS();
   const ingested = (msg = 'ingest progress'): number =>
     ingesters.reduce((n, p) => n + logNumber(p, msg, 'messages'), 0);
 
@@ -143,7 +145,10 @@ await runBench('soak', async () => {
   const heap: number[] = [];
   while (Date.now() - t0 < SECONDS * 1000) {
     await sleep(1000 - ((Date.now() - t0) % 1000));
-    const stats = await readPlatformStats(db);
+    const [stats, partitionLagS] = await Promise.all([
+      readPlatformStats(db),
+      scrapePartitionLagS(ingestMetrics),
+    ]);
     const atS = (Date.now() - t0) / 1000;
     const rssMb = Object.fromEntries(
       procs.map((p) => {
@@ -152,7 +157,7 @@ await runBench('soak', async () => {
       }),
     );
     if ((samples.length + 1) % 10 !== 0) {
-      samples.push({ atS, lagS: stats.feedLagS, rssMb });
+      samples.push({ atS, lagS: stats.feedLagS, partitionLagS, rssMb });
       continue;
     }
     const liveHeapMb = Object.fromEntries(
@@ -160,39 +165,44 @@ await runBench('soak', async () => {
         [...metricsUrls].map(async ([name, u]) => [name, await scrapeLiveHeapMb(u)] as const),
       ),
     );
-    samples.push({ atS, lagS: stats.feedLagS, rssMb, liveHeapMb });
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    heap.push(round((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20));
+    samples.push({ atS, lagS: stats.feedLagS, partitionLagS, rssMb, liveHeapMb });
+    if (dashboard) {
+      const { metrics } = await dashboard.cdp.send('Performance.getMetrics');
+      heap.push(round((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20));
+    }
     const lag = lagSpread(samples.slice(last.n), 0);
+    const partitionLag = lagSpread(samples.slice(last.n), 0, (x) => x.partitionLagS);
     load.max = Math.max(load.max, round(loadavg()[0] ?? 0));
     const messages = ingested();
     log(
       `${Math.round(atS)} s: ${Math.round((messages - last.messages) / (atS - last.atS))} msg/s ingested, ` +
-        `lag p50/p99/max ${lag.p50}/${lag.p99}/${lag.max} s, RSS ${Object.entries(rssMb)
+        `lag p50/p99/max ${lag.p50}/${lag.p99}/${lag.max} s ` +
+        `(partitions ${partitionLag.p50}/${partitionLag.p99}/${partitionLag.max} s), RSS ${Object.entries(
+          rssMb,
+        )
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')} MB, live heap ${Object.entries(liveHeapMb)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')} MB, ` +
         `rejects ${stats.rejectedMessages}, alerts ${JSON.stringify(stats.alertsByState)}, mails ${smtp.mails.length}, ` +
-        `open rides ${stats.openRides}, tiles ${await tileCount(page)}, page heap ${heap.at(-1)} MB, ` +
+        `open rides ${stats.openRides}, ` +
+        (dashboard
+          ? `tiles ${await tileCount(dashboard.page)}, page heap ${heap.at(-1)} MB, `
+          : '') +
         `load ${loadavg()[0]?.toFixed(1)}`,
     );
     last = { atS, messages, n: samples.length };
   }
 
+  const cpuUse = cpu.read();
+  const browserPercentOfCore = round(((chromiumCpuS() - browserCpu0) / SECONDS) * 100);
   log('stopping the producer; waiting for ingest and mail to drain');
   await stopCli(producer);
   const produced = logNumber(producer, 'simulate finished', 'messages');
   const offsets = await admin.fetchTopicOffsets(topic);
   const high = offsets.reduce((n, o) => n + Number(o.high), 0);
   const dropped = offsets.filter((o) => o.low !== '0').length;
-  const storedPositions = async (): Promise<number> => {
-    const [r] = await db.query<{ n: number }>(
-      'SELECT coalesce(sum(position), 0)::float8 AS n FROM source_offsets WHERE source = $1',
-      [`kafka:${topic}`],
-    );
-    return r?.n ?? 0;
-  };
+  const storedPositions = (): Promise<number> => storedPositionSum(db, `kafka:${topic}`);
   const drained = await until(async () => (await storedPositions()) >= high, DRAIN_TIMEOUT_MS);
   const mailed = await until(async () => {
     const s = await readPlatformStats(db);
@@ -200,23 +210,20 @@ await runBench('soak', async () => {
   }, DRAIN_TIMEOUT_MS);
   const final = await readPlatformStats(db);
   const positions = await storedPositions();
-  // A reading lost in Kafka (the mock truncating a partition before it was read) leaves a hole in
-  // its ride's run of elapsed seconds.
-  const [counts] = await db.query<{ readings: number; rides: number; gaps: number }>(
-    `SELECT (SELECT count(*) FROM readings)::int AS readings, (SELECT count(*) FROM rides)::int AS rides,
-            (SELECT coalesce(sum(span - n), 0)::int FROM
-               (SELECT max(elapsed_s) - min(elapsed_s) + 1 AS span, count(*) AS n FROM readings GROUP BY ride_id) r) AS gaps`,
-  );
+  const counts = await readingCounts(db);
   for (const p of ingesters) await stopCli(p);
   await stopCli(alerts);
   const ingestedTotal = ingested('ingest finished');
 
   const lag = lagSpread(samples, WARM_UP_S);
+  const partitionLag = lagSpread(samples, WARM_UP_S, (x) => x.partitionLagS);
   const rss = thirds(samples, (s) => s.rssMb, FLAT_RSS_GROWTH);
   const liveHeap = thirds(samples, (s) => s.liveHeapMb, FLAT_RSS_GROWTH);
   const alertCount = Object.values(final.alertsByState).reduce((a, b) => a + b, 0);
   const pass = {
-    lag: lag.n > 0 && lag.p99 < TARGETS.soak.lagS && lag.max < TARGETS.soak.lagS,
+    lag: [lag, partitionLag].every(
+      (l) => l.n > 0 && l.p99 < TARGETS.soak.lagS && l.max < TARGETS.soak.lagS,
+    ),
     // A leak keeps objects alive: the live heap's peaks rise. RSS also holds memory the collector
     // and the C allocator freed and keep for reuse: serve's swings 135-220 MB within minutes while
     // its live heap stays flat (docs/benchmarks.md), so RSS peaks say when a swing fell, and its
@@ -238,7 +245,7 @@ await runBench('soak', async () => {
       produced === high &&
       positions === high &&
       ingestedTotal >= produced &&
-      counts?.gaps === 0,
+      counts.gaps === 0,
   };
   return {
     bikes: BIKES,
@@ -252,19 +259,29 @@ await runBench('soak', async () => {
     storedPositions: positions,
     ingested: ingestedTotal,
     ingestedByProcess: ingesters.map((p) => logNumber(p, 'ingest finished', 'messages')),
-    readingGaps: counts?.gaps ?? null,
-    readings: counts?.readings ?? 0,
-    rides: counts?.rides ?? 0,
+    readingGaps: counts.gaps,
+    readings: counts.readings,
+    rides: counts.rides,
     rejects: final.rejectedMessages,
     alerts: final.alertsByState,
     mails: smtp.mails.length,
     lagS: { ...lag, warmUpS: WARM_UP_S },
+    partitionLagS: partitionLag,
+    // The producer started at this time; lagSpikes' seconds count from it.
+    startedAt: new Date(t0).toISOString(),
+    lagSpikes: lagSpikes(samples, WARM_UP_S, TARGETS.soak.lagS),
     rssMb: thirdsJson(rss),
     liveHeapMb: thirdsJson(liveHeap),
     pageHeapMb: { first: heap[0] ?? null, last: heap.at(-1) ?? null, max: Math.max(0, ...heap) },
     loadAverage1m: { ...load, after: round(loadavg()[0] ?? 0) },
-    pageErrors: errors.length,
-    problems: procs.flatMap((p) => p.problems.slice(0, 5).map((m) => `${p.name}: ${m}`)),
+    page: PAGE,
+    cpuPercentOfCore: {
+      ...cpuUse.processPercentOfCore,
+      ...(dashboard ? { chromium: browserPercentOfCore } : {}),
+    },
+    machineBusyPercent: cpuUse.machineBusyPercent,
+    pageErrors: dashboard?.errors.length ?? null,
+    problems: procs.flatMap((p) => p.problems.slice(0, 10).map((m) => `${p.name}: ${m}`)),
     targets: { lagS: TARGETS.soak.lagS, rssGrowth: FLAT_RSS_GROWTH },
     pass,
     ok: Object.values(pass).every(Boolean),

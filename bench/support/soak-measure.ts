@@ -9,6 +9,11 @@ export interface SoakSample {
   readonly atS: number;
   /** `deloton_feed_lag_seconds`' query, read directly (the metric caches it for 10 s). */
   readonly lagS: number | null;
+  /**
+   * The largest `deloton_ingest_lag_seconds` of any partition of any ingest process (now minus
+   * when its newest stored message was produced); null when no process reported one.
+   */
+  readonly partitionLagS: number | null;
   /** VmRSS of each process in MB, by name; null once it is gone. */
   readonly rssMb: Readonly<Record<string, number | null>>;
   /**
@@ -18,11 +23,16 @@ export interface SoakSample {
   readonly liveHeapMb?: Readonly<Record<string, number | null>>;
 }
 
-/** p50/p99/max of the lag over samples from `fromS` on, in seconds. */
-export function lagSpread(samples: readonly SoakSample[], fromS: number) {
+/** p50/p99/max of a lag (the feed's, or the partitions') over samples from `fromS` on, in seconds. */
+export function lagSpread(
+  samples: readonly SoakSample[],
+  fromS: number,
+  pick: (s: SoakSample) => number | null = (s) => s.lagS,
+) {
   const lags = samples
-    .filter((s) => s.atS >= fromS && s.lagS !== null)
-    .map((s) => s.lagS!)
+    .filter((s) => s.atS >= fromS)
+    .map(pick)
+    .filter((x): x is number => x !== null)
     .sort((a, b) => a - b);
   return {
     n: lags.length,
@@ -30,6 +40,14 @@ export function lagSpread(samples: readonly SoakSample[], fromS: number) {
     p99: round(percentile(lags, 99)),
     max: round(lags.at(-1) ?? NaN),
   };
+}
+
+/** The first 30 seconds after `fromS` at which either lag reached `target`: [s, feed, partitions]. */
+export function lagSpikes(samples: readonly SoakSample[], fromS: number, target: number): Json {
+  return samples
+    .filter((x) => x.atS >= fromS && Math.max(x.lagS ?? 0, x.partitionLagS ?? 0) >= target)
+    .slice(0, 30)
+    .map((x) => [round(x.atS), x.lagS, x.partitionLagS]);
 }
 
 /** One process's figure over the middle and the last third of the run: peaks and medians. */
@@ -95,13 +113,30 @@ export function thirdsJson(t: Record<string, Thirds>): Json {
   return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { ...v }]));
 }
 
-/** `deloton_heap_live_bytes` from a process's /metrics, in MB; null if unreachable or not yet set. */
-export async function scrapeLiveHeapMb(metricsUrl: string): Promise<number | null> {
+/** A process's /metrics text; null if it did not answer within 2 s. */
+async function scrape(metricsUrl: string): Promise<string | null> {
   try {
     const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(2_000) });
-    const m = /^deloton_heap_live_bytes (\S+)$/m.exec(await res.text());
-    return m ? round(Number(m[1]) / 2 ** 20) : null;
+    return await res.text();
   } catch {
     return null;
   }
+}
+
+/** `deloton_heap_live_bytes` from a process's /metrics, in MB; null if unreachable or not yet set. */
+export async function scrapeLiveHeapMb(metricsUrl: string): Promise<number | null> {
+  const m = /^deloton_heap_live_bytes (\S+)$/m.exec((await scrape(metricsUrl)) ?? '');
+  // Never set (no full collection yet) reads 0: not a figure.
+  return m && Number(m[1]) > 0 ? round(Number(m[1]) / 2 ** 20) : null;
+}
+
+/** The largest `deloton_ingest_lag_seconds{partition}` of the processes' /metrics; null if none. */
+export async function scrapePartitionLagS(metricsUrls: readonly string[]): Promise<number | null> {
+  const texts = await Promise.all(metricsUrls.map(scrape));
+  const lags = texts.flatMap((t) =>
+    [...(t ?? '').matchAll(/^deloton_ingest_lag_seconds\{partition="\d+"\} (\S+)$/gm)].map((m) =>
+      Number(m[1]),
+    ),
+  );
+  return lags.length ? round(Math.max(...lags)) : null;
 }

@@ -62,7 +62,11 @@ export function startCli(
         }
         if (typeof line.msg === 'string') proc.latest.set(line.msg, line);
         if ((line.level ?? 0) >= 40 && proc.problems.length < 50)
-          proc.problems.push(`${line.msg ?? ''} ${JSON.stringify(line.err ?? '')}`.slice(0, 300));
+          proc.problems.push(
+            // When, to set beside the lag's spikes: the time of day of the log line.
+            `${new Date(typeof line.time === 'number' ? line.time : Date.now()).toISOString().slice(11, 19)} ` +
+              `${line.msg ?? ''} ${JSON.stringify(line.err ?? '')}`.slice(0, 300),
+          );
         if (!isReady && ready.test(line.msg ?? '')) {
           isReady = true;
           resolve(proc);

@@ -7,7 +7,7 @@ import { Gauge, type Registry } from 'prom-client';
 export interface BacklogFigures {
   readonly partition: number;
   readonly messages: number;
-  /** Seconds since the newest stored message was produced, while messages wait; null: unknown. */
+  /** How long the oldest message not stored yet has waited since it was produced; null: unknown. */
   readonly seconds: number | null;
 }
 
@@ -47,7 +47,7 @@ export function registerBacklogGauges(registry: Registry, backlog: BacklogSource
   );
   gauge(
     'deloton_ingest_lag_seconds',
-    'Seconds since the newest stored message of each partition this process reads was produced, while messages wait (0 when none do)',
+    'Seconds the oldest message not yet stored of each partition this process reads has waited since it was produced (0 when none waits)',
     (f) => f.seconds,
   );
 }
