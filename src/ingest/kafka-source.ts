@@ -1,8 +1,9 @@
 // Kafka adapter: kafkajs pushes batches, the pipeline pulls chunks; positions come from the database.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
 import { pinoLogCreator } from './kafka-log.js';
+import { TopicEnds } from './kafka-ends.js';
 import { KafkaRead } from './kafka-read.js';
 import { RejoinBackoff } from './rejoin-backoff.js';
 import type { PartitionBacklog, Positions, Source } from './source.js';
@@ -10,9 +11,6 @@ import type { PartitionBacklog, Positions, Source } from './source.js';
 export { KafkaSourceError, type KafkaSourceOptions } from './kafka-options.js';
 
 const FETCH_MAX_WAIT_MS = 200;
-/** A backlog asked for more often than this reuses the stream ends read last. */
-const ENDS_TTL_MS = 1_000;
-const ENDS_TIMEOUT_MS = 2_000;
 // kafkajs's consumer counts every failure of its fetch loop against one retrier that is never
 // reset while the loop runs: each dropped broker connection waited twice as long as the one
 // before (300 ms ... 12 s), and the sixth crashed the consumer, whose rejoin then waited out the
@@ -39,34 +37,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
   const sessionTimeout = opts.sessionTimeoutMs ?? 7_000;
   let active: KafkaRead | null = null;
   let closed = false;
-  // The ends of the partitions come from the brokers (ListOffsets), not from this member's fetches:
-  // a member that stopped fetching would otherwise see no backlog at all.
-  let admin: Promise<Admin> | null = null;
-  let ends: { at: number; offsets: Promise<Map<number, { low: number; high: number }>> } | null =
-    null;
-  const topicEnds = (): Promise<Map<number, { low: number; high: number }>> => {
-    const now = Date.now();
-    if (ends && now - ends.at < ENDS_TTL_MS) return ends.offsets;
-    const offsets = (async () => {
-      admin ??= (async () => {
-        const a = kafka.admin();
-        await a.connect();
-        return a;
-      })();
-      const read = (await admin).fetchTopicOffsets(opts.topic);
-      const timeout = sleep(ENDS_TIMEOUT_MS, undefined, { ref: false }).then(() => {
-        throw new KafkaSourceError(`no partition ends from the brokers in ${ENDS_TIMEOUT_MS} ms`);
-      });
-      const list = await Promise.race([read, timeout]);
-      return new Map(list.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
-    })();
-    // A failed read is not kept: the next scrape asks again.
-    offsets.catch(() => {
-      if (ends?.offsets === offsets) ends = null;
-    });
-    ends = { at: now, offsets };
-    return offsets;
-  };
+  const ends = new TopicEnds(kafka, opts.topic);
 
   return {
     name,
@@ -132,7 +103,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     async backlog(): Promise<readonly PartitionBacklog[]> {
       const run = active;
       if (!run || run.assigned.length === 0) return [];
-      const offsets = await topicEnds();
+      const offsets = await ends.read();
       const now = Date.now();
       return run.assigned.flatMap((partition): PartitionBacklog[] => {
         const end = offsets.get(partition);
@@ -150,9 +121,7 @@ export function createKafkaSource(opts: KafkaSourceOptions): Source {
     async close(): Promise<void> {
       closed = true;
       await active?.shutdown();
-      const a = admin;
-      admin = null;
-      await a?.then((x) => x.disconnect()).catch(() => undefined);
+      await ends.close();
     },
   };
 }
