@@ -6,16 +6,37 @@ import { loadavg } from 'node:os';
 // USER_HZ: the unit of /proc's CPU times; 100 on every Linux this runs on.
 const TICKS_PER_S = 100;
 
-/** CPU seconds (user + system) a process has used, or null once it is gone. */
-function processCpuS(pid: number): number | null {
+/** A process as /proc/PID/stat tells it: its parent, its command name and its CPU seconds. */
+export interface ProcStat {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly comm: string;
+  /** utime + stime, in seconds. */
+  readonly cpuS: number;
+}
+
+/** One process's /proc stat, or null once it is gone. */
+export function readProcStat(pid: number): ProcStat | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // Fields after the command name (which may hold spaces), from field 3 on: ppid is 4, utime
+    // 14, stime 15.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / TICKS_PER_S;
+    return {
+      pid,
+      ppid: Number(rest[1]),
+      comm,
+      cpuS: (Number(rest[11]) + Number(rest[12])) / TICKS_PER_S,
+    };
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system) a process has used, or null once it is gone. */
+function processCpuS(pid: number): number | null {
+  return readProcStat(pid)?.cpuS ?? null;
 }
 
 /** The machine's CPU times (all cores): busy and total, in ticks. */

@@ -11,19 +11,11 @@ export interface BacklogFigures {
   readonly seconds: number | null;
 }
 
-/** Where the backlog comes from: the ingest lane's source, asked once per scrape. */
+/** Where the backlog comes from: the ingest lane's source, asked by each gauge at a scrape. */
 export type BacklogSource = () => Promise<readonly BacklogFigures[]>;
 
 /** Registers `deloton_ingest_backlog_messages` and `deloton_ingest_lag_seconds` by partition. */
 export function registerBacklogGauges(registry: Registry, backlog: BacklogSource): void {
-  // Both gauges are collected in one scrape: one read of the stream's ends serves both.
-  let shared: { at: number; figures: Promise<readonly BacklogFigures[] | null> } | null = null;
-  const once = (): Promise<readonly BacklogFigures[] | null> => {
-    const now = performance.now();
-    if (!shared || now - shared.at >= 500)
-      shared = { at: now, figures: backlog().catch(() => null) };
-    return shared.figures;
-  };
   const gauge = (name: string, help: string, pick: (f: BacklogFigures) => number | null) =>
     new Gauge({
       name,
@@ -31,7 +23,8 @@ export function registerBacklogGauges(registry: Registry, backlog: BacklogSource
       labelNames: ['partition'],
       registers: [registry],
       async collect() {
-        const figures = await once();
+        // The source reads the stream's ends at most once a second: both gauges share that read.
+        const figures = await backlog().catch(() => null);
         // Unreadable ends (brokers down): no figure rather than a stale one.
         this.reset();
         for (const f of figures ?? []) {
